@@ -1,0 +1,157 @@
+"""The no-leak promise, verified on a built output against the project's sources.
+
+For every variant tree, the plan of that variant (the same one the build used) names the text it
+must not contain and the assets it must not carry. Every output file is decoded (HTML and XML
+without tags and entities, JSON string by string with its escapes, `.gz` unpacked) and searched for
+that text as runs of words; hidden assets are found by content hash, whatever their name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+from .models import Project, Variant
+from .problems import Report
+from .stage import Plan, plan_variant
+
+_TAG = re.compile(r"<[^>]*>")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_NON_WORD = re.compile(r"[\W_]+")
+_MIN_PHRASE = 16  # characters: shorter lines ("Next steps", "tier: gold") are too common to prove a leak
+_SHINGLE = 4  # words per run looked up in the output
+_TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".js", ".css", ".txt", ".svg", ".csv", ".md", ".ics", ".map"}
+
+
+def normalize(text: str) -> str:
+    """Lower-case words separated by single spaces: what survives Markdown, HTML and JSON alike."""
+    return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+def _markdown_words(line: str) -> str:
+    return normalize(_TAG.sub(" ", _LINK_TARGET.sub("] ", line)))
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    source: str
+
+
+def forbidden_phrases(plan: Plan) -> list[Phrase]:
+    """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately."""
+    shown = " \n ".join(_markdown_words(line) for page in plan.pages for line in page.text.split("\n"))
+    phrases: dict[tuple[str, ...], Phrase] = {}
+    for hidden in plan.hidden:
+        words = _markdown_words(hidden.text)
+        if len(words) < _MIN_PHRASE or words in shown:
+            continue
+        key = tuple(words.split(" "))
+        phrases.setdefault(key, Phrase(key, hidden.source))
+    return list(phrases.values())
+
+
+def _decode(path: Path, data: bytes) -> str | None:
+    """The readable text of an output file, or None for binary files."""
+    if path.suffix == ".gz":
+        return _decode(path.with_suffix(""), gzip.decompress(data))
+    if path.suffix not in _TEXT_SUFFIXES:
+        return None
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix == ".json":
+        try:
+            text = " \n ".join(_strings(json.loads(text)))
+        except ValueError:
+            pass
+    return html.unescape(_TAG.sub(" ", text))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield _TAG.sub(" ", value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+class _TreeText:
+    """The words of every file of a tree, indexed by runs of `_SHINGLE` words."""
+
+    def __init__(self) -> None:
+        self.runs: dict[tuple[str, ...], Path] = {}
+        self.texts: dict[Path, str] = {}
+
+    def add(self, path: Path, text: str) -> None:
+        words = normalize(text)
+        self.texts[path] = words
+        tokens = words.split(" ")
+        for start in range(max(len(tokens) - _SHINGLE + 1, 0)):
+            self.runs.setdefault(tuple(tokens[start : start + _SHINGLE]), path)
+
+    def find(self, phrase: Phrase) -> Path | None:
+        words = phrase.words
+        if len(words) < _SHINGLE:
+            needle = " ".join(words)
+            return next((p for p, t in self.texts.items() if f" {needle} " in f" {t} "), None)
+        runs = [words[i : i + _SHINGLE] for i in range(len(words) - _SHINGLE + 1)]
+        if not all(run in self.runs for run in runs):
+            return None
+        needle = " ".join(words)
+        first = self.runs[runs[0]]
+        if f" {needle} " in f" {self.texts[first]} ":
+            return first
+        return next((p for p, t in self.texts.items() if f" {needle} " in f" {t} "), None)
+
+
+def audit_tree(project: Project, plan: Plan, tree: Path, shown_as: Path, report: Report) -> int:
+    """Check one variant tree; report each leak as a located error; return the number of files read."""
+    hidden_hashes = {_sha256((project.root / "content" / a).read_bytes()): a for a in plan.hidden_assets}
+    text = _TreeText()
+    files = sorted(p for p in tree.rglob("*") if p.is_file())
+    for path in files:
+        data = path.read_bytes()
+        label = (shown_as / path.relative_to(tree)).as_posix()
+        asset = hidden_hashes.get(_sha256(data))
+        if asset:
+            report.error(label, 1, "leak-asset", f"leak: 'content/{asset}' is used only by content hidden from {_who(plan.variant)}")
+        decoded = _decode(path, data)
+        if decoded is not None:
+            text.add(path, decoded)
+    for phrase in forbidden_phrases(plan):
+        found = text.find(phrase)
+        if found is not None:
+            label = (shown_as / found.relative_to(tree)).as_posix()
+            report.error(label, 1, "leak-text", f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"")
+    return len(files)
+
+
+def _who(variant: Variant) -> str:
+    return f"tier '{variant.tier.id}' of region '{variant.region.id}'"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def audit_output(project: Project, out: Path, shown_as: Path, report: Report, variants: list[Variant] | None = None) -> int:
+    """Audit every variant tree found under `out` (or only `variants`); return the number of trees."""
+    if variants is None:
+        variants = [v for v in all_variants(project) if (out / v.id).is_dir()]
+    for variant in variants:
+        audit_tree(project, plan_variant(project, variant), out / variant.id, shown_as / variant.id, report)
+    return len(variants)
+
+
+def all_variants(project: Project) -> list[Variant]:
+    program = project.program
+    return [Variant(r, t, v) for r in program.regions for t in program.tiers for v in program.versions]

@@ -1,0 +1,161 @@
+"""The build, read like a script: load → check → stage → render → audit → publish.
+
+Everything is gathered and validated before anything is written; variants render in parallel
+worker processes into a staging folder beside the output, and only a fully successful, audited
+build is moved into place.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from .audit import all_variants, audit_output
+from .check import check_links
+from .load import load_project
+from .models import Project, Variant
+from .problems import ProblemsFound, Report
+from .publish import publish, write_tier_roots
+from .render import RenderJob, RenderResult, read_base_config, render, variant_overrides
+from .stage import plan_variant, write_variant
+
+DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
+
+
+class SelectionError(ValueError):
+    """A --region, --tier or --docs-version that the program does not define (a usage error)."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which variants to build; an empty tuple selects all."""
+
+    regions: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ()
+
+
+def select_variants(project: Project, selection: Selection) -> list[Variant]:
+    program = project.program
+    for option, wanted, known in (
+        ("--region", selection.regions, [r.id for r in program.regions]),
+        ("--tier", selection.tiers, [t.id for t in program.tiers]),
+        ("--docs-version", selection.versions, [v.name for v in program.versions]),
+    ):
+        for value in wanted:
+            if value not in known:
+                raise SelectionError(f"{option}: unknown value '{value}' (expected one of: {', '.join(known)})")
+    return [
+        v
+        for v in all_variants(project)
+        if (not selection.regions or v.region.id in selection.regions)
+        and (not selection.tiers or v.tier.id in selection.tiers)
+        and (not selection.versions or v.version.name in selection.versions)
+    ]
+
+
+def check_project(root: Path, report: Report) -> Project | None:
+    """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml."""
+    try:
+        project = load_project(root, report)
+    except ProblemsFound:
+        return None
+    check_links(project, [plan_variant(project, v) for v in all_variants(project)], report)
+    _check_mkdocs_yml(project, report)
+    return project
+
+
+def _check_mkdocs_yml(project: Project, report: Report) -> None:
+    try:
+        read_base_config(project)
+    except FileNotFoundError:
+        report.error("mkdocs.yml", 1, "missing-file", "file not found")
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        report.error("mkdocs.yml", mark.line + 1 if mark else 1, "yaml-syntax", f"invalid YAML: {exc.problem or exc.context}")
+    except Exception as exc:  # MkDocs reports INHERIT and !ENV problems with its own exception types
+        report.error("mkdocs.yml", 1, "mkdocs-config", str(exc))
+
+
+def source_epoch(root: Path) -> int:
+    """The build's fixed time: SOURCE_DATE_EPOCH, else the last commit's time, else 1980-01-01."""
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False)
+    except OSError:
+        return DEFAULT_EPOCH
+    return int(out.stdout.strip()) if out.stdout.strip().isdigit() else DEFAULT_EPOCH
+
+
+Progress = Callable[[str, "RenderResult | int"], None]
+
+
+def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, report: Report, progress: Progress) -> list[Variant]:
+    """Build the selected variants into `out`; on any problem (or a warning under strict) `out` is untouched."""
+    project = check_project(root, report)
+    if project is None or report.failed(strict):
+        return []
+    variants = select_variants(project, selection)
+    staging = out.parent / f".{out.name}.partnerkb-staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        results = _render_all(project, variants, staging, jobs, progress)
+        for result in results:
+            _report_render(result, report)
+        if report.failed(strict):
+            return []
+        write_tier_roots(project.program, staging, variants)
+        progress("audit", len(variants))
+        audit_output(project, staging, out, report, variants)
+        if report.failed(strict):
+            return []
+        out.mkdir(parents=True, exist_ok=True)
+        publish(staging, out, variants)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return variants
+
+
+def _render_all(project: Project, variants: list[Variant], staging: Path, jobs: int, progress: Progress) -> list[RenderResult]:
+    base = read_base_config(project)
+    epoch = source_epoch(project.root)
+    render_jobs = []
+    for variant in variants:
+        docs_dir = staging / "_docs" / variant.id
+        site_dir = staging / variant.id
+        write_variant(project, plan_variant(project, variant), docs_dir)
+        overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
+        render_jobs.append(RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch))
+    progress("render", len(render_jobs))
+    results: list[RenderResult] = []
+    # Fork: workers inherit the imported MkDocs and Material instead of importing them again.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, max_tasks_per_child=None) as pool:
+        futures = [pool.submit(render, job) for job in render_jobs]
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            progress("rendered", result)
+    return sorted(results, key=lambda r: r.variant_id)
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+def _report_render(result: RenderResult, report: Report) -> None:
+    for message in result.warnings:
+        doc = _DOC_FILE.search(message)
+        path = f"content/{doc.group(1)}" if doc else "mkdocs.yml"
+        report.warn(path, 1, "mkdocs", f"{result.variant_id}: {message}")
+    if result.error:
+        report.error("mkdocs.yml", 1, "render", f"{result.variant_id}: MkDocs failed: {result.error}")

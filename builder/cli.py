@@ -1,0 +1,138 @@
+"""The `partnerkb` command: each subcommand parses its options and hands off to one function."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .audit import audit_output
+from .build import RenderResult, Selection, SelectionError, build, check_project
+from .problems import Report
+
+project_option = click.option(
+    "--project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The portal repository to read.",
+)
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+def _finish(report: Report, strict: bool) -> None:
+    """Print problems to stderr and exit 1 when the run failed."""
+    if report.problems:
+        click.echo(report.as_text(), err=True)
+    if report.failed(strict):
+        errors = sum(1 for p in report.problems if p.severity.value == "error")
+        warnings = len(report.problems) - errors
+        click.echo(f"partnerkb: {errors} error(s), {warnings} warning(s){' (--strict)' if strict and warnings else ''}", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="partnerkb")
+def main() -> None:
+    """Build a partner portal from a repository of Markdown and YAML.
+
+    One static tree per region, tier and version, with every language of the region.
+    """
+
+
+@main.command("build")
+@click.option("--region", "regions", multiple=True, metavar="R", help="Build only this region (repeatable).")
+@click.option("--tier", "tiers", multiple=True, metavar="T", help="Build only this tier (repeatable).")
+@click.option("--docs-version", "versions", multiple=True, metavar="V", help="Build only this docs version (repeatable).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="dist", show_default=True, help="Output folder, relative to the current directory.")
+@click.option("--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel.")
+@strict_option
+@project_option
+def build_command(regions: tuple[str, ...], tiers: tuple[str, ...], versions: tuple[str, ...], out: Path, jobs: int, strict: bool, project: Path) -> None:
+    """Build the selected variants into OUT (default: all of them).
+
+    Validates everything first, renders each (region, tier, version) with MkDocs, audits the result
+    for leaks and only then replaces the built trees in OUT; the other trees stay as they were.
+    """
+    report = Report()
+    started = time.monotonic()
+    progress = _Progress()
+    try:
+        built = build(project.resolve(), out.absolute(), Selection(regions, tiers, versions), jobs, strict, report, progress)
+    except SelectionError as exc:
+        raise click.UsageError(str(exc)) from exc
+    finally:
+        progress.close()
+    _finish(report, strict)
+    click.echo(f"partnerkb: built {len(built)} variant(s) into {out} in {time.monotonic() - started:.1f} s; leak audit passed", err=True)
+
+
+class _Progress:
+    """A progress bar on a terminal; a few plain lines otherwise (CI logs)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+        self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, stage: str, value: RenderResult | int) -> None:
+        if stage == "render" and isinstance(value, int):
+            if self.interactive:
+                from rich.progress import Progress
+
+                self.bar = Progress(transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task("Rendering variants", total=value)
+            else:
+                click.echo(f"partnerkb: rendering {value} variant(s)", err=True)
+        elif stage == "rendered" and isinstance(value, RenderResult):
+            if self.bar is not None and self.task is not None:
+                self.bar.update(self.task, advance=1, description=f"Rendered {value.variant_id}")
+        elif stage == "audit":
+            self.close()
+            if not self.interactive:
+                click.echo(f"partnerkb: auditing {value} variant(s) for leaks", err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
+
+
+@main.command("check")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: a list of {file, line, severity, code, message}.")
+@strict_option
+@project_option
+def check_command(output_format: str, strict: bool, project: Path) -> None:
+    """Validate the portal without building: schemas, front matter, gated blocks, links, locales."""
+    report = Report()
+    check_project(project.resolve(), report)
+    if output_format == "json":
+        click.echo(report.as_json())
+        sys.exit(1 if report.failed(strict) else 0)
+    _finish(report, strict)
+
+
+@main.command("audit")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default="dist", required=False)
+@project_option
+def audit_command(directory: Path, project: Path) -> None:
+    """Verify the no-leak promise on a built DIRECTORY (default: dist).
+
+    For every (region, tier, version) tree: no text of content gated above the tier or limited to
+    other regions, in any file (HTML, search indexes, sitemaps, .gz), and no asset used only by such
+    content.
+    """
+    report = Report()
+    loaded = check_project(project.resolve(), report)
+    if loaded is None:
+        _finish(report, strict=False)
+        return
+    report = Report()  # the audit judges the output; content problems are `check`'s business
+    trees = audit_output(loaded, directory.absolute(), directory, report)
+    _finish(report, strict=False)
+    click.echo(f"partnerkb: audited {trees} tree(s) in {directory}: no leaks", err=True)

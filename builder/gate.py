@@ -1,0 +1,118 @@
+"""Gated blocks: find `/// tier | X` and `/// region | A, B` in a page and cut text per variant.
+
+Blocks follow pymdownx's `///` syntax: an opening fence names the block, a bare fence of the same
+length closes the innermost open block of that length, and blocks nest. A `///` inside a fenced code
+block is text. Gate fences and hidden lines become blank lines, so that line numbers in the staged
+file are those of the source and paragraphs around a removed block do not run together.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+_CODE_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
+_BLOCK_FENCE = re.compile(r"^(/{3,})\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A tier or region block: lines `start`..`end` (0-based, fences included) of a file."""
+
+    kind: str  # "tier" or "region"
+    values: tuple[str, ...]  # one tier id, or region ids
+    start: int
+    end: int
+    rank: int = 0  # for a tier gate, the rank of its tier (set by the loader)
+
+
+@dataclass(frozen=True)
+class GateProblem:
+    line: int  # 0-based
+    code: str
+    message: str
+
+
+@dataclass
+class _Open:
+    fence: str
+    name: str
+    start: int
+    values: tuple[str, ...]
+
+
+def _parse_values(name: str, argument: str) -> tuple[str, ...]:
+    if name == "tier":
+        return (argument,) if argument else ()
+    return tuple(v.strip() for v in argument.split(",") if v.strip())
+
+
+def _closing_code_fence(line: str, opener: str) -> bool:
+    return line.startswith(opener) and set(line.rstrip()) == {opener[0]}
+
+
+def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem]]:
+    """Find the gates in `lines[first:]` and the structural problems (unclosed, stray or empty fences)."""
+    gates: list[Gate] = []
+    problems: list[GateProblem] = []
+    stack: list[_Open] = []
+    code_fence: str | None = None
+    for number in range(first, len(lines)):
+        stripped = lines[number].strip()
+        if code_fence is not None:
+            if _closing_code_fence(stripped, code_fence):
+                code_fence = None
+            continue
+        code = _CODE_FENCE.match(stripped)
+        if code and "`" not in code.group(2):
+            code_fence = code.group(1)
+            continue
+        block = _BLOCK_FENCE.match(stripped)
+        if not block:
+            continue
+        fence, rest = block.groups()
+        if rest:
+            name, _, argument = rest.partition("|")
+            name = name.strip()
+            values = _parse_values(name, argument.strip())
+            if name in ("tier", "region") and not values:
+                example = "/// tier | gold" if name == "tier" else "/// region | eu, apac"
+                problems.append(GateProblem(number, "gate-empty", f"'{fence} {name}' needs a value: '{example}'"))
+            stack.append(_Open(fence, name, number, values))
+            continue
+        matching = [i for i, opened in enumerate(stack) if opened.fence == fence]
+        if not matching:
+            problems.append(GateProblem(number, "gate-stray-close", f"'{fence}' closes no open block"))
+            continue
+        for unclosed in stack[matching[-1] + 1 :]:
+            problems.append(_unclosed(unclosed))
+        opened = stack[matching[-1]]
+        del stack[matching[-1] :]
+        if opened.name in ("tier", "region") and opened.values:
+            gates.append(Gate(opened.name, opened.values, opened.start, number))
+    problems.extend(_unclosed(opened) for opened in stack)
+    return sorted(gates, key=lambda g: g.start), problems
+
+
+def _unclosed(opened: _Open) -> GateProblem:
+    return GateProblem(opened.start, "gate-unclosed", f"'{opened.fence} {opened.name}' block is never closed (add a line '{opened.fence}')")
+
+
+def cut(lines: list[str], gates: Iterable[Gate], allows: Callable[[Gate], bool]) -> tuple[list[str], list[str]]:
+    """Split `lines` into what a variant sees and what it must not see.
+
+    `allows(gate)` says whether the variant may see a gate's content. Fences of every gate become
+    blank; lines inside a refused gate become blank in the visible text and go to the hidden text.
+    """
+    visible = list(lines)
+    hidden: list[str] = []
+    for gate in gates:
+        if allows(gate):
+            visible[gate.start] = visible[gate.end] = ""
+            continue
+        for number in range(gate.start, gate.end + 1):
+            if visible[number] and number not in (gate.start, gate.end):
+                hidden.append(visible[number])
+            visible[number] = ""
+    return visible, hidden

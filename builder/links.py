@@ -1,0 +1,43 @@
+"""Links and file references in Markdown, resolved against content/."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+# [text](target "title"), ![alt](target), [id]: target, and href="..."/src="..." in inline HTML.
+_INLINE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
+_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+_HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class Link:
+    line: int  # 1-based, in the file
+    target: str  # content-relative path of the file linked to (anchor and query dropped)
+
+
+def find_links(lines: list[str], page_path: str) -> list[Link]:
+    """Every link of the text to a file under content/ (external URLs and pure anchors left out)."""
+    found = []
+    for number, line in enumerate(lines, start=1):
+        targets = _INLINE.findall(line) + _HTML.findall(line)
+        reference = _REFERENCE.match(line)
+        if reference:
+            targets.append(reference.group(1))
+        for target in targets:
+            resolved = resolve(page_path, target)
+            if resolved is not None:
+                found.append(Link(number, resolved))
+    return found
+
+
+def resolve(page_path: str, target: str) -> str | None:
+    """The content-relative path a link from `page_path` points to, or None when it leaves the site."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path or target.startswith("/"):
+        return None
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), unquote(parts.path)))
+    return None if joined.startswith("..") else joined

@@ -1,0 +1,395 @@
+"""Stage 1: read a portal repository into a validated `Project`, reporting every problem located."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from . import gate
+from .models import Locale, Page, Program, Project, Region, Tier, Version
+from .problems import ProblemsFound, Report, did_you_mean
+from .schema import Field, check_mapping, describe
+from .yamlio import YamlList, YamlMap, load_yaml
+
+PROGRAM_FILE = "partners/program.yml"
+
+PROGRAM_FIELDS = (
+    Field("default_language", str, "Language of the pages without a suffix (`page.md`); every region builds it.", required=True),
+    Field("tiers", list, "The partner tiers, lowest first.", required=True),
+    Field("regions", dict, "The deploy units, by id (`na`, `eu`, `apac`).", required=True),
+    Field("versions", list, "The released editions of the docs; the first is the default.", required=True),
+)
+TIER_FIELDS = (
+    Field("id", str, "Identifier used in front matter and gated blocks (`gold`).", required=True),
+    Field("discount", int, "Resale discount off list price, in percent (0-100).", required=True),
+)
+REGION_FIELDS = (
+    Field("languages", list, "Languages of the region's build, the default language first.", required=True, items=str),
+    Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True),
+    Field("time_zones", list, "IANA time zones of the region's sessions (`Europe/Berlin`).", required=True, items=str),
+    Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
+    Field("base_url", str, "Public URL of the region's portal (https).", required=True),
+)
+VERSION_FIELDS = (
+    Field("name", str, "Folder name and selector entry (`2026.2`).", required=True),
+    Field("title", str, "Label in the version selector.", required=True),
+    Field("source", str, "Where the pages come from: `worktree` (the working tree, uncommitted files included).", required=True),
+    Field("aliases", list, "Other names of this version (`latest`).", items=str),
+    Field("hidden", bool, "Leave the version out of the selector."),
+)
+FRONT_MATTER_FIELDS = (
+    Field("title", str, "Page title; default: the page's first `# heading`."),
+    Field("summary", str, "One line shown in teasers, catalog and search results; required with `teaser`."),
+    Field("tier", str, "Minimum tier that sees the page; default: the lowest tier."),
+    Field("regions", list, "Regions whose builds have the page; default: every region.", items=str),
+    Field("teaser", bool, "Lower tiers get a locked page at the same URL: title, summary, \"available from\"."),
+    Field("description", str, "HTML meta description (MkDocs)."),
+    Field("hide", list, "Material: parts of the page to hide (`navigation`, `toc`, `footer`).", items=str),
+    Field("icon", str, "Material: icon shown in the navigation."),
+    Field("status", str, "Material: status badge in the navigation (`new`, `deprecated`)."),
+    Field("search", dict, "Material: search options (`exclude: true`, `boost: 2`)."),
+    Field("tags", list, "Material: tags of the page.", items=str),
+    Field("template", str, "MkDocs: template of the page in `theme/`."),
+)
+INHERITED_KEYS = ("tier", "regions", "teaser")
+
+# Labels the builder and theme generate: each must be in the default language's locale file.
+UI_KEYS = (
+    "tier.badge",
+    "tier.required",
+    "teaser.available_from",
+    "teaser.locked",
+    "fallback.notice",
+    "region.label",
+)
+
+_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
+_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def load_project(root: Path, report: Report) -> Project:
+    """Load and validate a whole portal; raises ProblemsFound when nothing sensible can be built."""
+    program = load_program(root, report)
+    if program is None:
+        raise ProblemsFound()
+    locales = load_locales(root, program, report)
+    pages, assets = load_content(root, program, report)
+    return Project(root=root, program=program, pages=pages, assets=assets, locales=locales)
+
+
+def _read(root: Path, relative: str, report: Report) -> str | None:
+    try:
+        return (root / relative).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        report.error(relative, 1, "missing-file", "file not found")
+    except UnicodeDecodeError as exc:
+        report.error(relative, 1, "encoding", f"not UTF-8 text ({exc.reason})")
+    return None
+
+
+# --- program.yml -------------------------------------------------------------------------------
+
+
+def load_program(root: Path, report: Report) -> Program | None:
+    """Read partners/program.yml into a Program, or None when it is unusable."""
+    text = _read(root, PROGRAM_FILE, report)
+    if text is None:
+        return None
+    data = load_yaml(text, PROGRAM_FILE, report)
+    if data is None or not check_mapping(data, PROGRAM_FIELDS, PROGRAM_FILE, report):
+        return None
+    errors_before = len([p for p in report.problems if p.severity.value == "error"])
+    default_language = data["default_language"]
+    if not _LANGUAGE.match(default_language):
+        report.error(PROGRAM_FILE, data.line_of("default_language"), "language", f"default_language: expected a language code such as 'en' or 'pt-BR', got {describe(default_language)}")
+    tiers = _load_tiers(data["tiers"], report)
+    regions = _load_regions(data["regions"], default_language, report)
+    versions = _load_versions(data["versions"], report)
+    errors_after = len([p for p in report.problems if p.severity.value == "error"])
+    if errors_after > errors_before or not tiers or not regions or not versions:
+        return None
+    return Program(default_language, tiers, regions, versions)
+
+
+def _load_tiers(items: YamlList, report: Report) -> tuple[Tier, ...]:
+    tiers: list[Tier] = []
+    for index, item in enumerate(items):
+        where = f"tiers[{index}]"
+        if not check_mapping(item, TIER_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
+            continue
+        if any(t.id == item["id"] for t in tiers):
+            report.error(PROGRAM_FILE, item.line_of("id"), "duplicate-tier", f"{where}: tier '{item['id']}' is defined twice")
+            continue
+        if not 0 <= item["discount"] <= 100:
+            report.error(PROGRAM_FILE, item.line_of("discount"), "discount-range", f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}")
+        tiers.append(Tier(item["id"], len(tiers), float(item["discount"])))
+    if not tiers:
+        report.error(PROGRAM_FILE, items.line, "no-tiers", "tiers: at least one tier is needed")
+    return tuple(tiers)
+
+
+def _load_regions(items: YamlMap, default_language: str, report: Report) -> tuple[Region, ...]:
+    regions: list[Region] = []
+    for region_id, item in items.items():
+        where = f"regions.{region_id}"
+        line = items.line_of(region_id)
+        if not check_mapping(item, REGION_FIELDS, PROGRAM_FILE, report, where, line):
+            continue
+        languages = tuple(item["languages"])
+        for index, lang in enumerate(languages):
+            if not _LANGUAGE.match(lang):
+                report.error(PROGRAM_FILE, item["languages"].line_of(index), "language", f"{where}.languages: expected a language code such as 'de' or 'pt-BR', got '{lang}'")
+        if not languages or languages[0] != default_language:
+            report.error(PROGRAM_FILE, item.line_of("languages"), "region-default-language", f"{where}.languages: must start with the default language '{default_language}'")
+        if not re.fullmatch(r"[A-Z]{3}", item["currency"]):
+            report.error(PROGRAM_FILE, item.line_of("currency"), "currency", f"{where}.currency: expected an ISO 4217 code such as 'EUR', got '{item['currency']}'")
+        if not re.match(r"https?://", item["base_url"]):
+            report.error(PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'")
+        regions.append(Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"]))
+    return tuple(regions)
+
+
+def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
+    versions: list[Version] = []
+    for index, item in enumerate(items):
+        where = f"versions[{index}]"
+        if not check_mapping(item, VERSION_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
+            continue
+        if item["source"] != "worktree":
+            report.error(PROGRAM_FILE, item.line_of("source"), "version-source", f"{where}.source: expected 'worktree', got '{item['source']}'")
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item["name"]):
+            report.error(PROGRAM_FILE, item.line_of("name"), "version-name", f"{where}.name: expected letters, digits, '.', '_' or '-', got '{item['name']}'")
+        if any(v.name == item["name"] for v in versions):
+            report.error(PROGRAM_FILE, item.line_of("name"), "duplicate-version", f"{where}: version '{item['name']}' is defined twice")
+        versions.append(Version(item["name"], item["title"], item["source"], tuple(item.get("aliases", ())), item.get("hidden", False)))
+    if not versions:
+        report.error(PROGRAM_FILE, items.line, "no-versions", "versions: at least one version is needed")
+    return tuple(versions)
+
+
+# --- locales -----------------------------------------------------------------------------------
+
+
+def _flatten(data: Any, prefix: str, lines: dict[str, int], out: dict[str, str]) -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        lines[dotted] = data.line_of(key)
+        if isinstance(value, dict):
+            _flatten(value, dotted + ".", lines, out)
+        else:
+            out[dotted] = str(value)
+
+
+def required_keys(program: Program) -> list[str]:
+    """Every locale key a build of this program uses."""
+    keys = list(UI_KEYS)
+    keys += [f"tiers.{t.id}" for t in program.tiers]
+    keys += [f"regions.{r.id}" for r in program.regions]
+    keys += sorted({f"notices.{r.notice}" for r in program.regions})
+    keys += [f"languages.{lang}" for lang in program.languages]
+    return keys
+
+
+def load_locales(root: Path, program: Program, report: Report) -> dict[str, Locale]:
+    """Read locales/<lang>.yml for every language; a missing key falls back to the default language."""
+    raw: dict[str, tuple[str, dict[str, str], dict[str, int], int]] = {}
+    for lang in program.languages:
+        path = f"locales/{lang}.yml"
+        text = _read(root, path, report)
+        data = load_yaml(text, path, report) if text is not None else None
+        strings: dict[str, str] = {}
+        lines: dict[str, int] = {}
+        if isinstance(data, YamlMap):
+            _flatten(data, "", lines, strings)
+        elif data is not None:
+            report.error(path, 1, "schema-type", f"expected a mapping of labels, got {describe(data)}")
+        raw[lang] = (path, strings, lines, data.line if isinstance(data, YamlMap) else 1)
+    needed = required_keys(program)
+    default_path, defaults, _, _ = raw[program.default_language]
+    locales: dict[str, Locale] = {}
+    for lang, (path, strings, lines, first_line) in raw.items():
+        for key in needed:
+            if key in strings:
+                continue
+            if lang == program.default_language:
+                report.error(path, first_line, "locale-missing-key", f"missing label '{key}' (the default language must have every label)")
+            else:
+                report.warn(path, first_line, "locale-missing-key", f"missing label '{key}'; '{default_path}' is used instead")
+        for key in strings:
+            if key not in needed and key not in defaults:
+                report.warn(path, lines[key], "locale-unknown-key", f"unknown label '{key}'")
+        merged = {**defaults, **strings}
+        locales[lang] = Locale(lang, path, merged)
+    return locales
+
+
+# --- content -----------------------------------------------------------------------------------
+
+
+def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Page, ...], tuple[str, ...]]:
+    """Read every page and list every asset under content/."""
+    content = root / "content"
+    if not content.is_dir():
+        report.error("content", 1, "missing-file", "folder not found")
+        return (), ()
+    markdown, assets = [], []
+    for file in sorted(content.rglob("*")):
+        relative = file.relative_to(content).as_posix()
+        if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
+            continue
+        (markdown if file.suffix == ".md" else assets).append(relative)
+    sources = [_read_page(root, relative, program, report) for relative in markdown]
+    pages = _inherit(program, [p for p in sources if p is not None], report)
+    _check_unique_urls(pages, report)
+    return tuple(pages), tuple(assets)
+
+
+def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:
+    """`a/b.de.md` -> (`a/b.md`, `de`); None when the suffix names a language no region builds."""
+    match = _SUFFIX.match(relative)
+    if not match:
+        return relative, default
+    if match["lang"] not in languages or match["lang"] == default:
+        return None
+    return f"{match['stem']}.md", match["lang"]
+
+
+def _read_page(root: Path, relative: str, program: Program, report: Report) -> tuple[str, str, str, YamlMap, str] | None:
+    source = f"content/{relative}"
+    located = split_language(relative, program.languages, program.default_language)
+    if located is None:
+        report.warn(source, 1, "unknown-language", f"the suffix names a language that no region builds ({', '.join(program.languages)}); file ignored")
+        return None
+    text = _read(root, source, report)
+    if text is None:
+        return None
+    front = _front_matter(text, source, report)
+    if front is None:
+        return None
+    return located[0], located[1], source, front, text
+
+
+def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        empty = YamlMap()
+        empty.line, empty.key_lines = 1, {}
+        return empty
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            break
+    else:
+        report.error(source, 1, "front-matter", "front matter is never closed (add a line '---')")
+        return None
+    data = load_yaml("\n".join(lines[1:end]), source, report, line_offset=1)
+    if data is None and "\n".join(lines[1:end]).strip():
+        return None
+    if data is None:
+        data = YamlMap()
+        data.line, data.key_lines = 2, {}
+    if not check_mapping(data, FRONT_MATTER_FIELDS, source, report, line=2):
+        return None
+    return data
+
+
+def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]], report: Report) -> list[Page]:
+    """Build pages; translations take tier, regions and teaser from their default-language page."""
+    by_path = {path: front for path, lang, _, front, _ in sources if lang == program.default_language}
+    pages = []
+    for path, lang, source, front, text in sources:
+        original = by_path.get(path)
+        if original is None:
+            report.error(source, 1, "translation-orphan", f"translation of 'content/{path}', which does not exist")
+            continue
+        if front is not original:
+            for key in INHERITED_KEYS:
+                if key in front and front[key] != original.get(key):
+                    report.error(source, front.line_of(key), "translation-gating", f"{key}: a translation inherits '{key}' from 'content/{path}'; remove it here or make it equal")
+        page = _page(program, path, lang, source, front, original, text, report)
+        if page is not None:
+            pages.append(page)
+    return pages
+
+
+def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, original: YamlMap, text: str, report: Report) -> Page | None:
+    tier_ids = [t.id for t in program.tiers]
+    region_ids = [r.id for r in program.regions]
+    ok = True
+    min_tier = program.lowest_tier
+    if "tier" in original:
+        if original["tier"] in tier_ids:
+            min_tier = program.tier(original["tier"])
+        elif front is original:
+            report.error(source, front.line_of("tier"), "unknown-tier", f"tier: unknown tier '{original['tier']}'{did_you_mean(original['tier'], tier_ids)}")
+            ok = False
+    regions = None
+    if "regions" in original:
+        regions = frozenset(original["regions"])
+        for index, region in enumerate(original["regions"]):
+            if region not in region_ids and front is original:
+                report.error(source, front["regions"].line_of(index), "unknown-region", f"regions: unknown region '{region}'{did_you_mean(region, region_ids)}")
+                ok = False
+    teaser = bool(original.get("teaser", False))
+    summary = front.get("summary") or original.get("summary") or ""
+    if teaser and not summary:
+        report.error(source, front.line_of("teaser"), "teaser-summary", "teaser: a teaser page needs a 'summary' to show to lower tiers")
+    if teaser and min_tier == program.lowest_tier and front is original:
+        report.warn(source, front.line_of("teaser"), "teaser-useless", f"teaser: the page is open to every tier, so no one sees a teaser")
+    lines = text.split("\n")
+    gates, problems = gate.scan(lines, first=_body_start(lines))
+    for problem in problems:
+        report.error(source, problem.line + 1, problem.code, problem.message)
+    ok = _check_gate_values(gates, source, tier_ids, region_ids, report) and ok
+    if not ok:
+        return None
+    gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind == "tier" else g for g in gates]
+    title = front.get("title") or _first_heading(text) or PurePosixPath(path).stem.replace("-", " ").capitalize()
+    return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates))
+
+
+def _body_start(lines: list[str]) -> int:
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+
+
+def _first_heading(text: str) -> str | None:
+    match = _H1.search(text)
+    return match.group(1) if match else None
+
+
+def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str], region_ids: list[str], report: Report) -> bool:
+    ok = True
+    for found in gates:
+        known = tier_ids if found.kind == "tier" else region_ids
+        for value in found.values:
+            if value not in known:
+                report.error(source, found.start + 1, f"unknown-{found.kind}", f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}")
+                ok = False
+        if found.kind == "tier" and len(found.values) > 1:
+            report.error(source, found.start + 1, "gate-tiers", "/// tier: name one minimum tier, e.g. '/// tier | gold'")
+            ok = False
+    return ok
+
+
+def page_url(path: str) -> str:
+    """The URL of a page relative to its language root, as MkDocs makes it with directory URLs."""
+    stem = path[: -len(".md")]
+    parent, _, name = stem.rpartition("/")
+    if name in ("index", "README"):
+        return f"{parent}/" if parent else ""
+    return f"{stem}/"
+
+
+def _check_unique_urls(pages: list[Page], report: Report) -> None:
+    seen: dict[tuple[str, str], Page] = {}
+    for page in pages:
+        key = (page_url(page.path), page.lang)
+        if key in seen:
+            other = seen[key]
+            report.error(page.source, 1, "duplicate-url", f"'{page.source}' and '{other.source}' would both be published at '/{key[0]}'")
+        else:
+            seen[key] = page

@@ -1,0 +1,148 @@
+"""The typed, immutable models of a portal, loaded once by `load` and passed on explicitly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .gate import Gate
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A partner tier; tiers are ordered by `rank` (0 = lowest)."""
+
+    id: str
+    rank: int
+    discount: float
+
+    def allows(self, minimum: Tier) -> bool:
+        """True when a partner of this tier may see content whose minimum tier is `minimum`."""
+        return self.rank >= minimum.rank
+
+
+@dataclass(frozen=True)
+class Region:
+    """A deploy unit: its languages (the first is the default), currency, notice and URL."""
+
+    id: str
+    languages: tuple[str, ...]
+    currency: str
+    time_zones: tuple[str, ...]
+    notice: str
+    base_url: str
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+@dataclass(frozen=True)
+class Version:
+    """A released edition of the docs."""
+
+    name: str
+    title: str
+    source: str
+    aliases: tuple[str, ...] = ()
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Program:
+    """partners/program.yml: tiers (lowest first), regions and versions."""
+
+    default_language: str
+    tiers: tuple[Tier, ...]
+    regions: tuple[Region, ...]
+    versions: tuple[Version, ...]
+
+    def tier(self, tier_id: str) -> Tier:
+        return next(t for t in self.tiers if t.id == tier_id)
+
+    def region(self, region_id: str) -> Region:
+        return next(r for r in self.regions if r.id == region_id)
+
+    @property
+    def lowest_tier(self) -> Tier:
+        return self.tiers[0]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language any region builds, the default first."""
+        seen: dict[str, None] = {self.default_language: None}
+        for region in self.regions:
+            seen.update(dict.fromkeys(region.languages))
+        return tuple(seen)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One Markdown file of content/: a page in the default language or a translation of one."""
+
+    path: str  # relative to content/, of the default-language page ("deals/index.md")
+    lang: str
+    source: str  # the file, relative to the project ("content/deals/index.de.md")
+    title: str
+    summary: str
+    min_tier: Tier
+    regions: frozenset[str] | None  # None: every region
+    teaser: bool
+    text: str  # the whole file, front matter included
+    gates: tuple[Gate, ...]
+
+    def in_region(self, region: Region) -> bool:
+        return self.regions is None or region.id in self.regions
+
+    def visible_to(self, region: Region, tier: Tier) -> bool:
+        return self.in_region(region) and tier.allows(self.min_tier)
+
+    def teased_to(self, region: Region, tier: Tier) -> bool:
+        """True when this variant shows a locked teaser at the page's URL instead of the page."""
+        return self.teaser and self.in_region(region) and not tier.allows(self.min_tier)
+
+
+@dataclass(frozen=True)
+class Locale:
+    """locales/<lang>.yml: every label the builder and theme generate, flattened to dotted keys."""
+
+    lang: str
+    source: str
+    strings: Mapping[str, str]
+
+    def t(self, key: str, **values: str) -> str:
+        return self.strings[key].format(**values)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything a build reads, loaded and validated once."""
+
+    root: Path
+    program: Program
+    pages: tuple[Page, ...]
+    assets: tuple[str, ...]  # non-Markdown files under content/, relative to content/
+    locales: Mapping[str, Locale] = field(default_factory=dict)
+
+    def pages_in(self, lang: str) -> tuple[Page, ...]:
+        return tuple(p for p in self.pages if p.lang == lang)
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One static tree: what a partner of `tier` in `region` reads in `version`."""
+
+    region: Region
+    tier: Tier
+    version: Version
+
+    @property
+    def id(self) -> str:
+        return f"{self.region.id}/{self.tier.id}/{self.version.name}"
+
+    def allows(self, gate: Gate) -> bool:
+        """True when this variant may see the content of a gated block."""
+        if gate.kind == "region":
+            return self.region.id in gate.values
+        return self.tier.rank >= gate.rank

@@ -1,0 +1,75 @@
+"""Stage 5: move built trees from the staging folder into the output, and describe the output.
+
+Nothing reaches `--out` until every selected variant is built and audited; then each built variant
+folder replaces its old copy, and the trees that were not built are left as they were.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import shutil
+from pathlib import Path
+
+from .models import Program, Variant
+
+
+def versions_json(program: Program) -> str:
+    """The tier root's versions.json, in mike's format (read by Material's version selector)."""
+    entries = [
+        {"version": v.name, "title": v.title, "aliases": list(v.aliases), "properties": {"hidden": v.hidden}}
+        for v in program.versions
+    ]
+    return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
+
+
+def root_redirect(program: Program) -> str:
+    """The tier root's index.html: a redirect to the default version."""
+    target = html.escape(f"{program.versions[0].name}/")
+    return (
+        "<!doctype html>\n<html><head><meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="refresh" content="0; url={target}">\n'
+        f'<link rel="canonical" href="{target}"><title>Redirecting</title></head>\n'
+        f'<body><a href="{target}">{target}</a></body></html>\n'
+    )
+
+
+def write_tier_roots(program: Program, staging: Path, variants: list[Variant]) -> None:
+    """versions.json and index.html at the root of every tier folder that was built."""
+    for region_id, tier_id in sorted({(v.region.id, v.tier.id) for v in variants}):
+        root = staging / region_id / tier_id
+        root.mkdir(parents=True, exist_ok=True)
+        (root / "versions.json").write_text(versions_json(program), encoding="utf-8")
+        (root / "index.html").write_text(root_redirect(program), encoding="utf-8")
+
+
+def publish(staging: Path, out: Path, variants: list[Variant]) -> None:
+    """Replace each built variant folder (and its tier root files) in `out`, then rewrite manifests."""
+    trash = out / ".partnerkb-replaced"
+    shutil.rmtree(trash, ignore_errors=True)
+    for variant in sorted(variants, key=lambda v: v.id):
+        target = out / variant.id
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            trash.mkdir(parents=True, exist_ok=True)
+            target.rename(trash / variant.id.replace("/", "__"))
+        (staging / variant.id).rename(target)
+    for region_id, tier_id in sorted({(v.region.id, v.tier.id) for v in variants}):
+        for name in ("versions.json", "index.html"):
+            (staging / region_id / tier_id / name).replace(out / region_id / tier_id / name)
+    shutil.rmtree(trash, ignore_errors=True)
+    for region_id in sorted({v.region.id for v in variants}):
+        write_manifest(out / region_id)
+
+
+def write_manifest(region_dir: Path) -> None:
+    """manifest.json: every file of the region with its sha256 and the variant it belongs to."""
+    files = []
+    for path in sorted(p for p in region_dir.rglob("*") if p.is_file() and p.name != "manifest.json"):
+        relative = path.relative_to(region_dir).as_posix()
+        parts = relative.split("/")
+        owner = "/".join([region_dir.name, *parts[:2]]) if len(parts) > 2 else "/".join([region_dir.name, parts[0]])
+        files.append({"path": relative, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "variant": owner})
+    manifest = {"region": region_dir.name, "files": files}
+    (region_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -1,0 +1,169 @@
+"""Stage 3: render a staged variant into a static site. The only module that knows MkDocs.
+
+MkDocs (with Material and mkdocs-static-i18n) renders each variant from its staged docs_dir and
+the project's `mkdocs.yml`, with per-variant overrides. Afterwards the search index that
+mkdocs-static-i18n fills with every language is split into one index per language.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .models import Project, Variant
+
+LUNR_LANGUAGES = {"ar", "da", "de", "du", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "hy", "it", "ja", "kn", "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi", "zh"}
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What a worker process needs to render one variant (plain data, picklable)."""
+
+    variant_id: str
+    config_file: str
+    overrides: dict[str, Any]
+    site_dir: str
+    languages: tuple[str, ...]
+    epoch: int
+
+
+@dataclass
+class RenderResult:
+    variant_id: str
+    seconds: float
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def read_base_config(project: Project) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its `!ENV` and `!relative` tags, `INHERIT`)."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with open(project.root / "mkdocs.yml", encoding="utf-8") as handle:
+        return yaml_load(handle) or {}
+
+
+def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
+    """The keys of mkdocs.yml that a variant sets: folders, theme language, i18n, labels."""
+    region = variant.region
+    default = project.program.default_language
+    theme = copy.deepcopy(base.get("theme") or {})
+    theme = {"name": theme} if isinstance(theme, str) else theme
+    theme.update(custom_dir=str(project.root / "theme"), language=default)
+    plugins = [p for p in base.get("plugins") or ["search"] if _plugin_name(p) != "i18n"]
+    plugins.append({"i18n": _i18n_config(project, variant)})
+    extra = copy.deepcopy(base.get("extra") or {})
+    extra["alternate"] = [
+        {"name": project.locales[lang].t(f"languages.{lang}"), "link": "./" if lang == default else f"{lang}/", "lang": lang}
+        for lang in region.languages
+    ]
+    extra["partnerkb"] = theme_data(project, variant)
+    return {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "theme": theme, "plugins": plugins, "extra": extra}
+
+
+def _plugin_name(entry: Any) -> str:
+    return entry if isinstance(entry, str) else next(iter(entry))
+
+
+def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
+    default = project.program.default_language
+    return {
+        "docs_structure": "suffix",
+        "fallback_to_default": True,
+        "reconfigure_material": True,
+        "reconfigure_search": True,
+        "languages": [
+            {"locale": lang, "name": project.locales[lang].t(f"languages.{lang}"), "default": lang == default, "build": True}
+            for lang in variant.region.languages
+        ],
+    }
+
+
+def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
+    """What theme/ shows: the tier badge, the region notice and the fallback notice, per language."""
+    default = project.program.default_language
+    labels = {}
+    for lang in variant.region.languages:
+        locale = project.locales[lang]
+        tier_name = locale.t(f"tiers.{variant.tier.id}")
+        labels[lang] = {
+            "tier_badge": locale.t("tier.badge", tier=tier_name),
+            "region": locale.t("region.label", region=locale.t(f"regions.{variant.region.id}")),
+            "region_notice": locale.t(f"notices.{variant.region.notice}"),
+            "fallback_notice": locale.t("fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")),
+        }
+    return {"tier": variant.tier.id, "region": variant.region.id, "default_language": default, "labels": labels}
+
+
+def render(job: RenderJob) -> RenderResult:
+    """Run MkDocs for one variant (in a worker process) and split its search index per language."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    started = time.monotonic()
+    captured = _capture_mkdocs_log()
+    try:
+        config = load_config(job.config_file, **job.overrides)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        split_search_index(Path(job.site_dir), job.languages)
+    except (MkDocsException, OSError) as exc:
+        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=str(exc) or type(exc).__name__)
+    finally:
+        logging.getLogger("mkdocs").removeHandler(captured)
+    return RenderResult(job.variant_id, time.monotonic() - started, captured.messages)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _capture_mkdocs_log() -> _Capture:
+    logger = logging.getLogger("mkdocs")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    handler = _Capture()
+    logger.addHandler(handler)
+    return handler
+
+
+def split_search_index(site_dir: Path, languages: tuple[str, ...]) -> None:
+    """Give every language its own search index, holding only its pages, with its lunr language.
+
+    mkdocs-static-i18n stacks every language into `search/search_index.json` at the site root. The
+    default language keeps that file; each other language gets `<lang>/search/search_index.json`,
+    which theme/'s search-language script makes Material load on that language's pages.
+    """
+    shared = site_dir / "search" / "search_index.json"
+    if not shared.exists():
+        return
+    index = json.loads(shared.read_text(encoding="utf-8"))
+    others = languages[1:]
+    for lang in languages:
+        prefix = f"{lang}/"
+        if lang in others:
+            docs = [d for d in index["docs"] if d["location"].startswith(prefix)]
+            target = site_dir / lang / "search" / "search_index.json"
+        else:
+            docs = [d for d in index["docs"] if not d["location"].startswith(tuple(f"{o}/" for o in others))]
+            target = shared
+        config = {**index["config"], "lang": [lang] if lang in LUNR_LANGUAGES else ["en"]}
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

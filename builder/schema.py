@@ -1,0 +1,89 @@
+"""Declared schemas: each field once, with the one-line doc that the authors' guide shows.
+
+`check_mapping` validates a loaded YAML mapping against a schema: types, required fields and
+unknown keys (a warning, an error under --strict). Rules that relate several fields live in the
+loader of each model, in one explicit step after this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from .problems import Report, did_you_mean
+from .yamlio import YamlList, YamlMap
+
+_TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a YAML schema."""
+
+    name: str
+    kind: type
+    doc: str
+    required: bool = False
+    items: type | None = None  # the type of list items, for kind=list
+
+
+def _type_ok(value: Any, kind: type) -> bool:
+    if kind is int:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is str:
+        return isinstance(value, str)
+    return isinstance(value, kind)
+
+
+def describe(value: Any) -> str:
+    """How a received value reads in a message: `'x'`, `3`, `a list`."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return str(value)
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report, where: str = "", line: int = 1) -> bool:
+    """Report every problem of `data` against `fields`; True when the types are usable."""
+    prefix = f"{where}: " if where else ""
+    if not isinstance(data, dict):
+        report.error(path, line, "schema-type", f"{prefix}expected a mapping, got {describe(data)}")
+        return False
+    ok = True
+    known = {f.name: f for f in fields}
+    for key in data:
+        if key not in known:
+            key_line = data.line_of(key) if isinstance(data, YamlMap) else line
+            report.warn(path, key_line, "unknown-key", f"{prefix}unknown key '{key}'{did_you_mean(str(key), known)}")
+    for field in fields:
+        if field.name not in data:
+            if field.required:
+                report.error(path, data.line if isinstance(data, YamlMap) else line, "schema-missing", f"{prefix}missing required key '{field.name}'")
+                ok = False
+            continue
+        value = data[field.name]
+        key_line = data.line_of(field.name) if isinstance(data, YamlMap) else line
+        if not _type_ok(value, field.kind):
+            report.error(path, key_line, "schema-type", f"{prefix}{field.name}: expected {_TYPE_NAMES[field.kind]}, got {describe(value)}")
+            ok = False
+        elif field.items is not None:
+            for index, item in enumerate(value):
+                if not _type_ok(item, field.items):
+                    item_line = value.line_of(index) if isinstance(value, YamlList) else key_line
+                    report.error(path, item_line, "schema-type", f"{prefix}{field.name}: expected a list of {_TYPE_NAMES[field.items]}s, got {describe(item)}")
+                    ok = False
+    return ok
+
+
+def markdown_table(fields: Sequence[Field]) -> str:
+    """The schema as a Markdown table, for the authors' guide."""
+    rows = ["| key | type | required | meaning |", "| --- | --- | --- | --- |"]
+    for f in fields:
+        kind = f"list of {_TYPE_NAMES[f.items]}s" if f.items else _TYPE_NAMES[f.kind]
+        rows.append(f"| `{f.name}` | {kind} | {'yes' if f.required else 'no'} | {f.doc} |")
+    return "\n".join(rows)

@@ -1,0 +1,115 @@
+"""Stage 2: turn a Project into one prepared `docs_dir` per variant.
+
+`plan_variant` is pure: it decides, for a (region, tier, version), which pages are published as
+they are, which become locked teasers, which assets go along, and what text the variant must never
+contain (the leak audit reads the same plan). `write_variant` puts a plan on disk.
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import gate
+from .links import find_links
+from .models import Page, Project, Variant
+
+
+@dataclass(frozen=True)
+class StagedPage:
+    """A file of the staged docs_dir: a page (gated) or a teaser in place of one."""
+
+    name: str  # path in docs_dir, language suffix included ("deals/index.de.md")
+    page: Page
+    text: str
+    teaser: bool
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """Text a variant must not contain, with the file it comes from."""
+
+    source: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything that goes into one variant's docs_dir, and everything that must stay out."""
+
+    variant: Variant
+    pages: tuple[StagedPage, ...]
+    assets: tuple[str, ...]
+    hidden: tuple[Hidden, ...]
+    hidden_assets: tuple[str, ...]
+
+
+def staged_name(page: Page, default_language: str) -> str:
+    """`deals/index.md` in German is staged as `deals/index.de.md` (mkdocs-static-i18n's suffix layout)."""
+    if page.lang == default_language:
+        return page.path
+    return f"{page.path[:-3]}.{page.lang}.md"
+
+
+def plan_variant(project: Project, variant: Variant) -> Plan:
+    """Decide the content of one variant."""
+    languages = variant.region.languages
+    staged: list[StagedPage] = []
+    hidden: list[Hidden] = []
+    for page in project.pages:
+        if page.lang not in languages:
+            continue
+        name = staged_name(page, project.program.default_language)
+        lines = page.text.split("\n")
+        if page.visible_to(variant.region, variant.tier):
+            visible, refused = gate.cut(lines, page.gates, variant.allows)
+            staged.append(StagedPage(name, page, "\n".join(visible), teaser=False))
+            hidden.extend(Hidden(page.source, line) for line in refused)
+            continue
+        hidden.extend(Hidden(page.source, line) for line in lines)
+        if page.teased_to(variant.region, variant.tier):
+            staged.append(StagedPage(name, page, teaser_text(project, page, variant), teaser=True))
+    assets, hidden_assets = _split_assets(project, staged)
+    return Plan(variant, tuple(staged), assets, tuple(hidden), hidden_assets)
+
+
+def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Assets referenced by what the variant shows go along; those referenced only by hidden text stay out."""
+    referenced_anywhere = {link.target for page in project.pages for link in find_links(page.text.split("\n"), page.path)}
+    shown = {link.target for s in staged for link in find_links(s.text.split("\n"), s.page.path)}
+    keep = tuple(a for a in project.assets if a in shown or a not in referenced_anywhere)
+    drop = tuple(a for a in project.assets if a not in keep)
+    return keep, drop
+
+
+def teaser_text(project: Project, page: Page, variant: Variant) -> str:
+    """The locked page shown at a gated page's URL: title, summary and the tier it needs, no body."""
+    locale = project.locales[page.lang]
+    tier_name = locale.t(f"tiers.{page.min_tier.id}")
+    front = {"title": page.title, "summary": page.summary, "partnerkb_teaser": page.min_tier.id}
+    body = (
+        f"# {page.title}\n\n"
+        f'<div class="pkb-teaser" markdown="0">\n'
+        f'<p class="pkb-teaser__tier">{html.escape(locale.t("teaser.available_from", tier=tier_name))}</p>\n'
+        f'<p class="pkb-teaser__summary">{html.escape(page.summary)}</p>\n'
+        f'<p class="pkb-teaser__locked">{html.escape(locale.t("teaser.locked", tier=tier_name))}</p>\n'
+        f"</div>\n"
+    )
+    return f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=True)}---\n\n{body}"
+
+
+def write_variant(project: Project, plan: Plan, docs_dir: Path) -> None:
+    """Write a plan's pages and assets into an empty docs_dir."""
+    content = project.root / "content"
+    for staged in plan.pages:
+        target = docs_dir / staged.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(staged.text, encoding="utf-8")
+    for asset in plan.assets:
+        target = docs_dir / asset
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(content / asset, target)
