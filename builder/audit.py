@@ -69,12 +69,13 @@ def _decode(path: Path, data: bytes) -> str | None:
             text = " \n ".join(_strings(json.loads(text)))
         except ValueError:
             pass
-    return html.unescape(_TAG.sub(" ", text))
+    # Both readings: without tags (words split by inline markup) and raw (comments, attributes).
+    return html.unescape(_TAG.sub(" ", text)) + " \n " + html.unescape(text)
 
 
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
-        yield _TAG.sub(" ", value)
+        yield value
     elif isinstance(value, dict):
         for key, item in value.items():
             yield str(key)
@@ -84,55 +85,51 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-class _TreeText:
-    """The words of every file of a tree, indexed by runs of `_SHINGLE` words."""
+class _FileWords:
+    """The words of one output file, and its runs of `_SHINGLE` words for fast lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.words = f" {normalize(text)} "
+        tokens = self.words.split()
+        self.runs = frozenset(tuple(tokens[i : i + _SHINGLE]) for i in range(max(len(tokens) - _SHINGLE + 1, 0)))
+
+    def contains(self, phrase: Phrase) -> bool:
+        words = phrase.words
+        if len(words) >= _SHINGLE and not all(words[i : i + _SHINGLE] in self.runs for i in range(0, len(words) - _SHINGLE + 1, _SHINGLE)):
+            return False
+        return f" {' '.join(words)} " in self.words
+
+
+class _Reader:
+    """Decodes output files once per content hash: trees of one build share most of their files."""
 
     def __init__(self) -> None:
-        self.runs: dict[tuple[str, ...], Path] = {}
-        self.texts: dict[Path, str] = {}
+        self.cache: dict[str, _FileWords | None] = {}
 
-    def add(self, path: Path, text: str) -> None:
-        words = normalize(text)
-        self.texts[path] = words
-        tokens = words.split(" ")
-        for start in range(max(len(tokens) - _SHINGLE + 1, 0)):
-            self.runs.setdefault(tuple(tokens[start : start + _SHINGLE]), path)
-
-    def find(self, phrase: Phrase) -> Path | None:
-        words = phrase.words
-        if len(words) < _SHINGLE:
-            needle = " ".join(words)
-            return next((p for p, t in self.texts.items() if f" {needle} " in f" {t} "), None)
-        runs = [words[i : i + _SHINGLE] for i in range(len(words) - _SHINGLE + 1)]
-        if not all(run in self.runs for run in runs):
-            return None
-        needle = " ".join(words)
-        first = self.runs[runs[0]]
-        if f" {needle} " in f" {self.texts[first]} ":
-            return first
-        return next((p for p, t in self.texts.items() if f" {needle} " in f" {t} "), None)
+    def words(self, path: Path, data: bytes, digest: str) -> _FileWords | None:
+        if digest not in self.cache:
+            decoded = _decode(path, data)
+            self.cache[digest] = _FileWords(decoded) if decoded is not None else None
+        return self.cache[digest]
 
 
-def audit_tree(project: Project, plan: Plan, tree: Path, shown_as: Path, report: Report) -> int:
-    """Check one variant tree; report each leak as a located error; return the number of files read."""
+def audit_tree(project: Project, plan: Plan, tree: Path, shown_as: Path, report: Report, reader: _Reader) -> None:
+    """Check one variant tree; report each leak (file and source) as a located error."""
     hidden_hashes = {_sha256((project.root / "content" / a).read_bytes()): a for a in plan.hidden_assets}
-    text = _TreeText()
-    files = sorted(p for p in tree.rglob("*") if p.is_file())
-    for path in files:
+    files: list[tuple[str, _FileWords]] = []
+    for path in sorted(p for p in tree.rglob("*") if p.is_file()):
         data = path.read_bytes()
+        digest = _sha256(data)
         label = (shown_as / path.relative_to(tree)).as_posix()
-        asset = hidden_hashes.get(_sha256(data))
-        if asset:
-            report.error(label, 1, "leak-asset", f"leak: 'content/{asset}' is used only by content hidden from {_who(plan.variant)}")
-        decoded = _decode(path, data)
-        if decoded is not None:
-            text.add(path, decoded)
+        if digest in hidden_hashes:
+            report.error(label, 1, "leak-asset", f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}")
+        words = reader.words(path, data, digest)
+        if words is not None:
+            files.append((label, words))
     for phrase in forbidden_phrases(plan):
-        found = text.find(phrase)
+        found = next((label for label, words in files if words.contains(phrase)), None)
         if found is not None:
-            label = (shown_as / found.relative_to(tree)).as_posix()
-            report.error(label, 1, "leak-text", f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"")
-    return len(files)
+            report.error(found, 1, "leak-text", f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"")
 
 
 def _who(variant: Variant) -> str:
@@ -147,8 +144,9 @@ def audit_output(project: Project, out: Path, shown_as: Path, report: Report, va
     """Audit every variant tree found under `out` (or only `variants`); return the number of trees."""
     if variants is None:
         variants = [v for v in all_variants(project) if (out / v.id).is_dir()]
+    reader = _Reader()
     for variant in variants:
-        audit_tree(project, plan_variant(project, variant), out / variant.id, shown_as / variant.id, report)
+        audit_tree(project, plan_variant(project, variant), out / variant.id, shown_as / variant.id, report, reader)
     return len(variants)
 
 

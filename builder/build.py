@@ -71,6 +71,8 @@ def check_project(root: Path, report: Report) -> Project | None:
         return None
     check_links(project, [plan_variant(project, v) for v in all_variants(project)], report)
     _check_mkdocs_yml(project, report)
+    if not (root / "theme" / "main.html").is_file():
+        report.error("theme/main.html", 1, "missing-file", "file not found: the theme overrides (tier badge, notices) live in theme/")
     return project
 
 

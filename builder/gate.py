@@ -42,6 +42,13 @@ class _Open:
     values: tuple[str, ...]
 
 
+def body_start(lines: list[str]) -> int:
+    """Index of the first line after a page's front matter (0 when there is none)."""
+    if not lines or lines[0].rstrip() != "---":
+        return 0
+    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+
+
 def _parse_values(name: str, argument: str) -> tuple[str, ...]:
     if name == "tier":
         return (argument,) if argument else ()

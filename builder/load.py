@@ -339,7 +339,7 @@ def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, o
     if teaser and min_tier == program.lowest_tier and front is original:
         report.warn(source, front.line_of("teaser"), "teaser-useless", f"teaser: the page is open to every tier, so no one sees a teaser")
     lines = text.split("\n")
-    gates, problems = gate.scan(lines, first=_body_start(lines))
+    gates, problems = gate.scan(lines, first=gate.body_start(lines))
     for problem in problems:
         report.error(source, problem.line + 1, problem.code, problem.message)
     ok = _check_gate_values(gates, source, tier_ids, region_ids, report) and ok
@@ -348,12 +348,6 @@ def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, o
     gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind == "tier" else g for g in gates]
     title = front.get("title") or _first_heading(text) or PurePosixPath(path).stem.replace("-", " ").capitalize()
     return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates))
-
-
-def _body_start(lines: list[str]) -> int:
-    if not lines or lines[0].rstrip() != "---":
-        return 0
-    return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
 
 
 def _first_heading(text: str) -> str | None:

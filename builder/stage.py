@@ -70,11 +70,18 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.append(StagedPage(name, page, "\n".join(visible), teaser=False))
             hidden.extend(Hidden(page.source, line) for line in refused)
             continue
-        hidden.extend(Hidden(page.source, line) for line in lines)
+        hidden.extend(Hidden(page.source, line) for line in _without_front_matter_keys(lines))
         if page.teased_to(variant.region, variant.tier):
-            staged.append(StagedPage(name, page, teaser_text(project, page, variant), teaser=True))
+            staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
+            staged.extend(_untranslated_teasers(project, page, variant))
     assets, hidden_assets = _split_assets(project, staged)
     return Plan(variant, tuple(staged), assets, tuple(hidden), hidden_assets)
+
+
+def _without_front_matter_keys(lines: list[str]) -> list[str]:
+    """A page's lines with `key:` taken off its front matter lines: the values are what may leak."""
+    body = gate.body_start(lines)
+    return [line.split(":", 1)[-1] for line in lines[:body]] + lines[body:]
 
 
 def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -86,9 +93,21 @@ def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str
     return keep, drop
 
 
-def teaser_text(project: Project, page: Page, variant: Variant) -> str:
+def _untranslated_teasers(project: Project, page: Page, variant: Variant) -> list[StagedPage]:
+    """A teaser speaks the reader's language even where the page itself has no translation."""
+    if page.lang != project.program.default_language:
+        return []
+    translated = {p.lang for p in project.pages if p.path == page.path}
+    return [
+        StagedPage(f"{page.path[:-3]}.{lang}.md", page, teaser_text(project, page, lang), teaser=True)
+        for lang in variant.region.languages
+        if lang not in translated
+    ]
+
+
+def teaser_text(project: Project, page: Page, lang: str) -> str:
     """The locked page shown at a gated page's URL: title, summary and the tier it needs, no body."""
-    locale = project.locales[page.lang]
+    locale = project.locales[lang]
     tier_name = locale.t(f"tiers.{page.min_tier.id}")
     front = {"title": page.title, "summary": page.summary, "partnerkb_teaser": page.min_tier.id}
     body = (

@@ -1,0 +1,5 @@
+"""`python -m builder` runs the partnerkb command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,145 @@
+"""Every kind of bad input gives its located message and exit 1, and nothing is written to dist/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run
+
+
+def write(project: Path, relative: str, text: str) -> None:
+    path = project / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def page(front: str, body: str = "# Title\n\nBody text.\n") -> str:
+    return f"---\n{front}---\n\n{body}"
+
+
+CASES = {
+    "front matter not YAML": (
+        "content/bad.md",
+        page("title: Bad\nsummary: [unclosed\n"),
+        "content/bad.md:3: invalid YAML: expected ',' or ']', but got '<stream end>'",
+    ),
+    "unknown tier": (
+        "content/bad.md",
+        page("title: Bad\nsummary: x\ntier: golld\n"),
+        "content/bad.md:4: tier: unknown tier 'golld' (did you mean 'gold'?)",
+    ),
+    "unknown region": (
+        "content/bad.md",
+        page("title: Bad\nsummary: x\nregions: [eu, mars]\n"),
+        "content/bad.md:4: regions: unknown region 'mars' (expected one of: na, eu)",
+    ),
+    "unclosed tier block": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\nText.\n\n/// tier | gold\nGold only.\n"),
+        "content/bad.md:9: '/// tier' block is never closed (add a line '///')",
+    ),
+    "tier block without tier": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\n/// tier\nGold only.\n///\n"),
+        "content/bad.md:7: '/// tier' needs a value: '/// tier | gold'",
+    ),
+    "unknown tier in a block": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\n- item\n\n    /// tier | platinium\n    text\n    ///\n"),
+        "content/bad.md:9: /// tier: unknown tier 'platinium' (expected one of: registered, silver, gold)",
+    ),
+    "duplicate keys in program.yml": (
+        "partners/program.yml",
+        (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text().replace("default_language: en\n", "default_language: en\ndefault_language: de\n"),
+        "partners/program.yml:2: duplicate key 'default_language'",
+    ),
+    "tabs in YAML": (
+        "partners/program.yml",
+        (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text().replace("  - id: silver", "\t- id: silver"),
+        "partners/program.yml:5: invalid YAML: found character '\\t' that cannot start any token (YAML does not allow tabs for indentation; use spaces)",
+    ),
+    "python tag": (
+        "content/bad.md",
+        page("title: !!python/object/apply:os.system ['true']\n"),
+        "content/bad.md:2: invalid YAML: could not determine a constructor for the tag 'tag:yaml.org,2002:python/object/apply:os.system' (only plain YAML is allowed here: no Python or custom tags)",
+    ),
+    "two pages with the same URL": (
+        "content/guide/index.md",
+        page("title: Guide again\n"),
+        "content/guide.md:1: 'content/guide.md' and 'content/guide/index.md' would both be published at '/guide/'",
+    ),
+    "link from silver to a gold page without teaser": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\nSee the [vault](vault.md).\n"),
+        "content/bad.md:7: link to 'content/vault.md', which needs tier 'gold' and has no teaser; the eu/registered, eu/silver, na/registered, na/silver build would have a broken link (gate the link, or give the target 'teaser: true')",
+    ),
+    "link to a missing page": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\nSee [nothing](nothing.md).\n"),
+        "content/bad.md:7: link to 'content/nothing.md', which does not exist",
+    ),
+    "translation declaring another tier": (
+        "content/guide.de.md",
+        page("title: Leitfaden\ntier: gold\n"),
+        "content/guide.de.md:3: tier: a translation inherits 'tier' from 'content/guide.md'; remove it here or make it equal",
+    ),
+    "stray closing fence": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\n///\n"),
+        "content/bad.md:7: '///' closes no open block",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_is_located_and_fails(tiny: Path, tmp_path: Path, name: str) -> None:
+    relative, text, expected = CASES[name]
+    write(tiny, relative, text)
+    code, output = run("check", "--project", str(tiny))
+    assert code == 1, output
+    assert expected in output.splitlines(), output
+    assert "Traceback" not in output
+    dist = tmp_path / "dist"
+    code, output = run("build", "--project", str(tiny), "--out", str(dist))
+    assert code == 1 and expected in output.splitlines()
+    assert not dist.exists()
+    assert not list(tmp_path.glob(".dist*")), "a staging folder was left behind"
+
+
+def test_every_problem_of_a_run_is_reported(tiny: Path) -> None:
+    write(tiny, "content/a.md", page("title: A\ntier: golld\n"))
+    write(tiny, "content/b.md", page("title: B\nregions: [mars]\n"))
+    write(tiny, "content/c.md", page("title: C\n", "# C\n\n/// tier | gold\n"))
+    code, output = run("check", "--project", str(tiny))
+    assert code == 1
+    assert [line.split(":")[0] for line in output.splitlines() if line.startswith("content/")] == ["content/a.md", "content/b.md", "content/c.md"]
+
+
+def test_missing_locale_key_is_a_warning_and_an_error_under_strict(tiny: Path) -> None:
+    german = tiny / "locales/de.yml"
+    german.write_text(german.read_text(encoding="utf-8").replace("  badge: '{tier}-Partner'\n", ""), encoding="utf-8")
+    expected = "locales/de.yml:1: warning: missing label 'tier.badge'; 'locales/en.yml' is used instead"
+    code, output = run("check", "--project", str(tiny))
+    assert code == 0 and expected in output.splitlines(), output
+    code, output = run("check", "--strict", "--project", str(tiny))
+    assert code == 1 and expected in output.splitlines()
+
+
+def test_unknown_front_matter_key_is_a_warning_with_a_hint(tiny: Path) -> None:
+    write(tiny, "content/bad.md", page("title: Bad\nsumary: typo\n"))
+    code, output = run("check", "--project", str(tiny))
+    assert code == 0
+    assert "content/bad.md:3: warning: unknown key 'sumary' (did you mean 'summary'?)" in output.splitlines()
+
+
+def test_check_json_lists_problems(tiny: Path) -> None:
+    import json
+
+    write(tiny, "content/bad.md", page("title: Bad\ntier: golld\n"))
+    code, output = run("check", "--format", "json", "--project", str(tiny))
+    assert code == 1
+    assert json.loads(output) == [
+        {"file": "content/bad.md", "line": 3, "severity": "error", "code": "unknown-tier", "message": "tier: unknown tier 'golld' (did you mean 'gold'?)"}
+    ]
