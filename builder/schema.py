@@ -14,6 +14,7 @@ from .problems import Report, did_you_mean
 from .yamlio import YamlList, YamlMap
 
 _TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
+_PLAIN_NAMES = {str: "string", int: "number", bool: "boolean", list: "list", dict: "mapping"}
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
             for index, item in enumerate(value):
                 if not _type_ok(item, field.items):
                     item_line = value.line_of(index) if isinstance(value, YamlList) else key_line
-                    report.error(path, item_line, "schema-type", f"{prefix}{field.name}: expected a list of {_TYPE_NAMES[field.items]}s, got {describe(item)}")
+                    report.error(path, item_line, "schema-type", f"{prefix}{field.name}: expected a list of {_PLAIN_NAMES[field.items]}s, got {describe(item)}")
                     ok = False
     return ok
 
@@ -84,6 +85,6 @@ def markdown_table(fields: Sequence[Field]) -> str:
     """The schema as a Markdown table, for the authors' guide."""
     rows = ["| key | type | required | meaning |", "| --- | --- | --- | --- |"]
     for f in fields:
-        kind = f"list of {_TYPE_NAMES[f.items]}s" if f.items else _TYPE_NAMES[f.kind]
+        kind = f"list of {_PLAIN_NAMES[f.items]}s" if f.items else _PLAIN_NAMES[f.kind]
         rows.append(f"| `{f.name}` | {kind} | {'yes' if f.required else 'no'} | {f.doc} |")
     return "\n".join(rows)

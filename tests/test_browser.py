@@ -1,0 +1,110 @@
+"""The example portal in a real headless Chromium: badge, notice, language switcher, per-language search."""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from conftest import REPO, run, skip_or_fail
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = REPO / "docs" / "screenshot.png"
+
+
+@pytest.fixture(scope="session")
+def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portal's gold trees of eu and apac."""
+    root = tmp_path_factory.mktemp("example")
+    dist = root / "dist"
+    code, output = run("build", "--project", str(REPO), "--out", str(dist), "--tier", "gold", "--region", "eu", "--region", "apac")
+    assert code == 0, output
+    return dist
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail("Chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def served(example_dist: Path) -> Iterator[str]:
+    """The dist/ folder over HTTP on loopback; a tier folder is reached as /<region>/<tier>/."""
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(example_dist)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Type a query into Material's search and return the result links."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill(query)
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    return [page.evaluate("a => a.href", link) for link in page.locator(".md-search-result__item > a").element_handles()]
+
+
+def test_german_page_has_badge_notice_and_switches_language_in_place(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/eu/gold/2026.2/de/program/tiers/")
+    assert page.locator(".pkb-badge").inner_text() == "Gold-Partner"
+    assert "DSGVO" in page.locator(".pkb-notice").inner_text()
+    languages = page.locator(".md-select__link")
+    assert sorted(languages.all_inner_texts()) == ["Deutsch", "English"]
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_url(f"{served}/eu/gold/2026.2/program/tiers/")
+    assert page.locator(".pkb-badge").inner_text() == "Gold partner"
+
+
+def test_search_finds_pages_in_the_language_being_read(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/eu/gold/2026.2/de/")
+    german = search(page, "Partnerstufen")
+    assert german and all("/2026.2/de/" in href for href in german), german
+    page.goto(f"{served}/eu/gold/2026.2/")
+    english = search(page, "tiers")
+    assert english and not any("/de/" in href for href in english), english
+
+
+def test_japanese_search_in_apac(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/apac/gold/2026.2/ja/")
+    assert sorted(page.locator(".md-select__link").all_inner_texts()) == ["English", "Tiếng Việt", "日本語"]
+    results = search(page, "パートナー")
+    assert results and all("/2026.2/ja/" in href for href in results), results
+
+
+def test_screenshot_of_a_page(browser, served: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Takes the README's screenshot; PARTNERKB_UPDATE_SCREENSHOT=1 writes it to docs/screenshot.png."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(f"{served}/eu/gold/2026.2/deals/deal-registration/")
+    target = SCREENSHOT if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / "screenshot.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
