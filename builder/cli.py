@@ -65,6 +65,9 @@ def build_command(regions: tuple[str, ...], tiers: tuple[str, ...], versions: tu
         built = build(project.resolve(), out.absolute(), Selection(regions, tiers, versions), jobs, strict, report, progress)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from exc
+    except OSError as exc:  # the output folder cannot be written, the disk is full…
+        click.echo(f"partnerkb: cannot write the output: {exc}", err=True)
+        sys.exit(1)
     finally:
         progress.close()
     _finish(report, strict)

@@ -121,6 +121,8 @@ def render(job: RenderJob) -> RenderResult:
         split_search_index(Path(job.site_dir), job.languages)
     except (MkDocsException, OSError) as exc:
         return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=str(exc) or type(exc).__name__)
+    except Exception as exc:  # a theme template or plugin failing: report it like any render error
+        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=f"{type(exc).__name__}: {exc}")
     finally:
         logging.getLogger("mkdocs").removeHandler(captured)
     return RenderResult(job.variant_id, time.monotonic() - started, captured.messages)

@@ -61,11 +61,20 @@ def served(example_dist: Path) -> Iterator[str]:
 
 
 def search(page, query: str) -> list[str]:  # type: ignore[no-untyped-def]
-    """Type a query into Material's search and return the result links."""
+    """Type a query into Material's search (once its index is loaded) and return the result links."""
+    page.wait_for_function(
+        """() => {
+            const ready = JSON.parse(document.getElementById("__config").textContent).translations["search.result.placeholder"];
+            const meta = document.querySelector(".md-search-result__meta");
+            return meta && meta.textContent.trim() === ready;
+        }""",
+        timeout=60000,
+    )
     box = page.locator("input.md-search__input")
     box.click()
     box.fill(query)
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    box.press("End")  # Material reads the query on key events; fill() alone sends none
+    page.locator(".md-search-result__item").first.wait_for(timeout=30000)
     return [page.evaluate("a => a.href", link) for link in page.locator(".md-search-result__item > a").element_handles()]
 
 
