@@ -8,14 +8,16 @@ that text as runs of words; hidden assets are found by content hash, whatever th
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .models import Project, Variant
 from .problems import Report
@@ -65,10 +67,8 @@ def _decode(path: Path, data: bytes) -> str | None:
         return None
     text = data.decode("utf-8", errors="replace")
     if path.suffix == ".json":
-        try:
+        with contextlib.suppress(ValueError):
             text = " \n ".join(_strings(json.loads(text)))
-        except ValueError:
-            pass
     # Both readings: without tags (words split by inline markup) and raw (comments, attributes).
     return html.unescape(_TAG.sub(" ", text)) + " \n " + html.unescape(text)
 
@@ -122,14 +122,21 @@ def audit_tree(project: Project, plan: Plan, tree: Path, shown_as: Path, report:
         digest = _sha256(data)
         label = (shown_as / path.relative_to(tree)).as_posix()
         if digest in hidden_hashes:
-            report.error(label, 1, "leak-asset", f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}")
+            report.error(
+                label, 1, "leak-asset", f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}"
+            )
         words = reader.words(path, data, digest)
         if words is not None:
             files.append((label, words))
     for phrase in forbidden_phrases(plan):
         found = next((label for label, words in files if words.contains(phrase)), None)
         if found is not None:
-            report.error(found, 1, "leak-text", f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"")
+            report.error(
+                found,
+                1,
+                "leak-text",
+                f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"",
+            )
 
 
 def _who(variant: Variant) -> str:

@@ -12,10 +12,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -137,7 +137,9 @@ def _render_all(project: Project, variants: list[Variant], staging: Path, jobs: 
         site_dir = staging / variant.id
         write_variant(project, plan_variant(project, variant), docs_dir)
         overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
-        render_jobs.append(RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch))
+        render_jobs.append(
+            RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch)
+        )
     progress("render", len(render_jobs))
     results: list[RenderResult] = []
     # Fork: workers inherit the imported MkDocs and Material instead of importing them again.

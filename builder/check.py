@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from collections.abc import Iterable
 
 from .links import find_links
 from .models import Project, Variant
@@ -28,7 +28,12 @@ def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None
         if target not in pages and target not in assets:
             report.error(source, line, "broken-link", f"link to 'content/{target}', which does not exist")
         else:
-            report.error(source, line, "gated-link", f"link to 'content/{target}', {_why_missing(project, target)}; the {_variant_list(variants)} build would have a broken link (gate the link, or give the target 'teaser: true')")
+            report.error(
+                source,
+                line,
+                "gated-link",
+                f"link to 'content/{target}', {_why_missing(project, target)}; the {_variant_list(variants)} build would have a broken link (gate the link, or give the target 'teaser: true')",
+            )
 
 
 def _why_missing(project: Project, target: str) -> str:

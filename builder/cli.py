@@ -8,11 +8,13 @@ import time
 from pathlib import Path
 
 import click
+from rich.progress import Progress, TaskID
 
 from . import __version__
 from .audit import audit_output
-from .build import RenderResult, Selection, SelectionError, build, check_project
+from .build import Selection, SelectionError, build, check_project
 from .problems import Report
+from .render import RenderResult
 
 project_option = click.option(
     "--project",
@@ -48,11 +50,21 @@ def main() -> None:
 @click.option("--region", "regions", multiple=True, metavar="R", help="Build only this region (repeatable).")
 @click.option("--tier", "tiers", multiple=True, metavar="T", help="Build only this tier (repeatable).")
 @click.option("--docs-version", "versions", multiple=True, metavar="V", help="Build only this docs version (repeatable).")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default="dist", show_default=True, help="Output folder, relative to the current directory.")
-@click.option("--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default="dist",
+    show_default=True,
+    help="Output folder, relative to the current directory.",
+)
+@click.option(
+    "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel."
+)
 @strict_option
 @project_option
-def build_command(regions: tuple[str, ...], tiers: tuple[str, ...], versions: tuple[str, ...], out: Path, jobs: int, strict: bool, project: Path) -> None:
+def build_command(
+    regions: tuple[str, ...], tiers: tuple[str, ...], versions: tuple[str, ...], out: Path, jobs: int, strict: bool, project: Path
+) -> None:
     """Build the selected variants into OUT (default: all of them).
 
     Validates everything first, renders each (region, tier, version) with MkDocs, audits the result
@@ -78,15 +90,13 @@ class _Progress:
     """A progress bar on a terminal; a few plain lines otherwise (CI logs)."""
 
     def __init__(self) -> None:
-        self.bar = None
-        self.task = None
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
         self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
 
     def __call__(self, stage: str, value: RenderResult | int) -> None:
         if stage == "render" and isinstance(value, int):
             if self.interactive:
-                from rich.progress import Progress
-
                 self.bar = Progress(transient=True)
                 self.bar.start()
                 self.task = self.bar.add_task("Rendering variants", total=value)
@@ -107,7 +117,14 @@ class _Progress:
 
 
 @main.command("check")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help="json: a list of {file, line, severity, code, message}.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: a list of {file, line, severity, code, message}.",
+)
 @strict_option
 @project_option
 def check_command(output_format: str, strict: bool, project: Path) -> None:

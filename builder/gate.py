@@ -9,8 +9,8 @@ file are those of the source and paragraphs around a removed block do not run to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 _CODE_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _BLOCK_FENCE = re.compile(r"^(/{3,})\s*(.*?)\s*$")

@@ -44,7 +44,7 @@ FRONT_MATTER_FIELDS = (
     Field("summary", str, "One line shown in teasers, catalog and search results; required with `teaser`."),
     Field("tier", str, "Minimum tier that sees the page; default: the lowest tier."),
     Field("regions", list, "Regions whose builds have the page; default: every region.", items=str),
-    Field("teaser", bool, "Lower tiers get a locked page at the same URL: title, summary, \"available from\"."),
+    Field("teaser", bool, 'Lower tiers get a locked page at the same URL: title, summary, "available from".'),
     Field("description", str, "HTML meta description (MkDocs)."),
     Field("hide", list, "Material: parts of the page to hide (`navigation`, `toc`, `footer`).", items=str),
     Field("icon", str, "Material: icon shown in the navigation."),
@@ -104,7 +104,12 @@ def load_program(root: Path, report: Report) -> Program | None:
     errors_before = len([p for p in report.problems if p.severity.value == "error"])
     default_language = data["default_language"]
     if not _LANGUAGE.match(default_language):
-        report.error(PROGRAM_FILE, data.line_of("default_language"), "language", f"default_language: expected a language code such as 'en' or 'pt-BR', got {describe(default_language)}")
+        report.error(
+            PROGRAM_FILE,
+            data.line_of("default_language"),
+            "language",
+            f"default_language: expected a language code such as 'en' or 'pt-BR', got {describe(default_language)}",
+        )
     tiers = _load_tiers(data["tiers"], report)
     regions = _load_regions(data["regions"], default_language, report)
     versions = _load_versions(data["versions"], report)
@@ -124,7 +129,12 @@ def _load_tiers(items: YamlList, report: Report) -> tuple[Tier, ...]:
             report.error(PROGRAM_FILE, item.line_of("id"), "duplicate-tier", f"{where}: tier '{item['id']}' is defined twice")
             continue
         if not 0 <= item["discount"] <= 100:
-            report.error(PROGRAM_FILE, item.line_of("discount"), "discount-range", f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}")
+            report.error(
+                PROGRAM_FILE,
+                item.line_of("discount"),
+                "discount-range",
+                f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}",
+            )
         tiers.append(Tier(item["id"], len(tiers), float(item["discount"])))
     if not tiers:
         report.error(PROGRAM_FILE, items.line, "no-tiers", "tiers: at least one tier is needed")
@@ -141,13 +151,30 @@ def _load_regions(items: YamlMap, default_language: str, report: Report) -> tupl
         languages = tuple(item["languages"])
         for index, lang in enumerate(languages):
             if not _LANGUAGE.match(lang):
-                report.error(PROGRAM_FILE, item["languages"].line_of(index), "language", f"{where}.languages: expected a language code such as 'de' or 'pt-BR', got '{lang}'")
+                report.error(
+                    PROGRAM_FILE,
+                    item["languages"].line_of(index),
+                    "language",
+                    f"{where}.languages: expected a language code such as 'de' or 'pt-BR', got '{lang}'",
+                )
         if not languages or languages[0] != default_language:
-            report.error(PROGRAM_FILE, item.line_of("languages"), "region-default-language", f"{where}.languages: must start with the default language '{default_language}'")
+            report.error(
+                PROGRAM_FILE,
+                item.line_of("languages"),
+                "region-default-language",
+                f"{where}.languages: must start with the default language '{default_language}'",
+            )
         if not re.fullmatch(r"[A-Z]{3}", item["currency"]):
-            report.error(PROGRAM_FILE, item.line_of("currency"), "currency", f"{where}.currency: expected an ISO 4217 code such as 'EUR', got '{item['currency']}'")
+            report.error(
+                PROGRAM_FILE,
+                item.line_of("currency"),
+                "currency",
+                f"{where}.currency: expected an ISO 4217 code such as 'EUR', got '{item['currency']}'",
+            )
         if not re.match(r"https?://", item["base_url"]):
-            report.error(PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'")
+            report.error(
+                PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'"
+            )
         regions.append(Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"]))
     return tuple(regions)
 
@@ -159,9 +186,16 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
         if not check_mapping(item, VERSION_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
             continue
         if item["source"] != "worktree":
-            report.error(PROGRAM_FILE, item.line_of("source"), "version-source", f"{where}.source: expected 'worktree', got '{item['source']}'")
+            report.error(
+                PROGRAM_FILE, item.line_of("source"), "version-source", f"{where}.source: expected 'worktree', got '{item['source']}'"
+            )
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item["name"]):
-            report.error(PROGRAM_FILE, item.line_of("name"), "version-name", f"{where}.name: expected letters, digits, '.', '_' or '-', got '{item['name']}'")
+            report.error(
+                PROGRAM_FILE,
+                item.line_of("name"),
+                "version-name",
+                f"{where}.name: expected letters, digits, '.', '_' or '-', got '{item['name']}'",
+            )
         if any(v.name == item["name"] for v in versions):
             report.error(PROGRAM_FILE, item.line_of("name"), "duplicate-version", f"{where}: version '{item['name']}' is defined twice")
         versions.append(Version(item["name"], item["title"], item["source"], tuple(item.get("aliases", ())), item.get("hidden", False)))
@@ -235,7 +269,8 @@ def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Pa
     if not content.is_dir():
         report.error("content", 1, "missing-file", "folder not found")
         return (), ()
-    markdown, assets = [], []
+    markdown: list[str] = []
+    assets: list[str] = []
     for file in sorted(content.rglob("*")):
         relative = file.relative_to(content).as_posix()
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
@@ -261,7 +296,12 @@ def _read_page(root: Path, relative: str, program: Program, report: Report) -> t
     source = f"content/{relative}"
     located = split_language(relative, program.languages, program.default_language)
     if located is None:
-        report.warn(source, 1, "unknown-language", f"the suffix names a language that no region builds ({', '.join(program.languages)}); file ignored")
+        report.warn(
+            source,
+            1,
+            "unknown-language",
+            f"the suffix names a language that no region builds ({', '.join(program.languages)}); file ignored",
+        )
         return None
     text = _read(root, source, report)
     if text is None:
@@ -275,9 +315,7 @@ def _read_page(root: Path, relative: str, program: Program, report: Report) -> t
 def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
-        empty = YamlMap()
-        empty.line, empty.key_lines = 1, {}
-        return empty
+        return YamlMap.empty(line=1)
     for end in range(1, len(lines)):
         if lines[end].rstrip() in ("---", "..."):
             break
@@ -288,11 +326,10 @@ def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     if data is None and "\n".join(lines[1:end]).strip():
         return None
     if data is None:
-        data = YamlMap()
-        data.line, data.key_lines = 2, {}
+        data = YamlMap.empty(line=2)
     if not check_mapping(data, FRONT_MATTER_FIELDS, source, report, line=2):
         return None
-    return data
+    return data if isinstance(data, YamlMap) else None
 
 
 def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]], report: Report) -> list[Page]:
@@ -307,7 +344,12 @@ def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]]
         if front is not original:
             for key in INHERITED_KEYS:
                 if key in front and front[key] != original.get(key):
-                    report.error(source, front.line_of(key), "translation-gating", f"{key}: a translation inherits '{key}' from 'content/{path}'; remove it here or make it equal")
+                    report.error(
+                        source,
+                        front.line_of(key),
+                        "translation-gating",
+                        f"{key}: a translation inherits '{key}' from 'content/{path}'; remove it here or make it equal",
+                    )
         page = _page(program, path, lang, source, front, original, text, report)
         if page is not None:
             pages.append(page)
@@ -323,21 +365,31 @@ def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, o
         if original["tier"] in tier_ids:
             min_tier = program.tier(original["tier"])
         elif front is original:
-            report.error(source, front.line_of("tier"), "unknown-tier", f"tier: unknown tier '{original['tier']}'{did_you_mean(original['tier'], tier_ids)}")
+            report.error(
+                source,
+                front.line_of("tier"),
+                "unknown-tier",
+                f"tier: unknown tier '{original['tier']}'{did_you_mean(original['tier'], tier_ids)}",
+            )
             ok = False
     regions = None
     if "regions" in original:
         regions = frozenset(original["regions"])
         for index, region in enumerate(original["regions"]):
             if region not in region_ids and front is original:
-                report.error(source, front["regions"].line_of(index), "unknown-region", f"regions: unknown region '{region}'{did_you_mean(region, region_ids)}")
+                report.error(
+                    source,
+                    front["regions"].line_of(index),
+                    "unknown-region",
+                    f"regions: unknown region '{region}'{did_you_mean(region, region_ids)}",
+                )
                 ok = False
     teaser = bool(original.get("teaser", False))
     summary = front.get("summary") or original.get("summary") or ""
     if teaser and not summary:
         report.error(source, front.line_of("teaser"), "teaser-summary", "teaser: a teaser page needs a 'summary' to show to lower tiers")
     if teaser and min_tier == program.lowest_tier and front is original:
-        report.warn(source, front.line_of("teaser"), "teaser-useless", f"teaser: the page is open to every tier, so no one sees a teaser")
+        report.warn(source, front.line_of("teaser"), "teaser-useless", "teaser: the page is open to every tier, so no one sees a teaser")
     lines = text.split("\n")
     gates, problems = gate.scan(lines, first=gate.body_start(lines))
     for problem in problems:
@@ -361,7 +413,12 @@ def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str],
         known = tier_ids if found.kind == "tier" else region_ids
         for value in found.values:
             if value not in known:
-                report.error(source, found.start + 1, f"unknown-{found.kind}", f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}")
+                report.error(
+                    source,
+                    found.start + 1,
+                    f"unknown-{found.kind}",
+                    f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}",
+                )
                 ok = False
         if found.kind == "tier" and len(found.values) > 1:
             report.error(source, found.start + 1, "gate-tiers", "/// tier: name one minimum tier, e.g. '/// tier | gold'")

@@ -18,8 +18,7 @@ from .models import Program, Variant
 def versions_json(program: Program) -> str:
     """The tier root's versions.json, in mike's format (read by Material's version selector)."""
     entries = [
-        {"version": v.name, "title": v.title, "aliases": list(v.aliases), "properties": {"hidden": v.hidden}}
-        for v in program.versions
+        {"version": v.name, "title": v.title, "aliases": list(v.aliases), "properties": {"hidden": v.hidden}} for v in program.versions
     ]
     return json.dumps(entries, indent=2, ensure_ascii=False) + "\n"
 
@@ -28,7 +27,7 @@ def root_redirect(program: Program) -> str:
     """The tier root's index.html: a redirect to the default version."""
     target = html.escape(f"{program.versions[0].name}/")
     return (
-        "<!doctype html>\n<html><head><meta charset=\"utf-8\">\n"
+        '<!doctype html>\n<html><head><meta charset="utf-8">\n'
         f'<meta http-equiv="refresh" content="0; url={target}">\n'
         f'<link rel="canonical" href="{target}"><title>Redirecting</title></head>\n'
         f'<body><a href="{target}">{target}</a></body></html>\n'

@@ -18,7 +18,38 @@ from typing import Any
 
 from .models import Project, Variant
 
-LUNR_LANGUAGES = {"ar", "da", "de", "du", "el", "en", "es", "fi", "fr", "he", "hi", "hu", "hy", "it", "ja", "kn", "ko", "nl", "no", "pt", "ro", "ru", "sa", "sv", "ta", "te", "th", "tr", "vi", "zh"}
+LUNR_LANGUAGES = {
+    "ar",
+    "da",
+    "de",
+    "du",
+    "el",
+    "en",
+    "es",
+    "fi",
+    "fr",
+    "he",
+    "hi",
+    "hu",
+    "hy",
+    "it",
+    "ja",
+    "kn",
+    "ko",
+    "nl",
+    "no",
+    "pt",
+    "ro",
+    "ru",
+    "sa",
+    "sv",
+    "ta",
+    "te",
+    "th",
+    "tr",
+    "vi",
+    "zh",
+}
 
 
 @dataclass(frozen=True)
@@ -96,7 +127,9 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "tier_badge": locale.t("tier.badge", tier=tier_name),
             "region": locale.t("region.label", region=locale.t(f"regions.{variant.region.id}")),
             "region_notice": locale.t(f"notices.{variant.region.notice}"),
-            "fallback_notice": locale.t("fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")),
+            "fallback_notice": locale.t(
+                "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
+            ),
         }
     return {"tier": variant.tier.id, "region": variant.region.id, "default_language": default, "labels": labels}
 

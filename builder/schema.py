@@ -7,8 +7,9 @@ loader of each model, in one explicit step after this.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 from .problems import Report, did_you_mean
 from .yamlio import YamlList, YamlMap
@@ -64,7 +65,9 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
     for field in fields:
         if field.name not in data:
             if field.required:
-                report.error(path, data.line if isinstance(data, YamlMap) else line, "schema-missing", f"{prefix}missing required key '{field.name}'")
+                report.error(
+                    path, data.line if isinstance(data, YamlMap) else line, "schema-missing", f"{prefix}missing required key '{field.name}'"
+                )
                 ok = False
             continue
         value = data[field.name]
@@ -76,7 +79,12 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
             for index, item in enumerate(value):
                 if not _type_ok(item, field.items):
                     item_line = value.line_of(index) if isinstance(value, YamlList) else key_line
-                    report.error(path, item_line, "schema-type", f"{prefix}{field.name}: expected a list of {_PLAIN_NAMES[field.items]}s, got {describe(item)}")
+                    report.error(
+                        path,
+                        item_line,
+                        "schema-type",
+                        f"{prefix}{field.name}: expected a list of {_PLAIN_NAMES[field.items]}s, got {describe(item)}",
+                    )
                     ok = False
     return ok
 

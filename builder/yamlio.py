@@ -24,6 +24,12 @@ class YamlMap(dict):  # type: ignore[type-arg]
     def line_of(self, key: Any) -> int:
         return self.key_lines.get(key, self.line)
 
+    @classmethod
+    def empty(cls, line: int) -> YamlMap:
+        mapping = cls()
+        mapping.line, mapping.key_lines = line, {}
+        return mapping
+
 
 class YamlList(list):  # type: ignore[type-arg]
     """A list that knows its own line and the line of each item."""
@@ -46,24 +52,21 @@ class _LineLoader(yaml.SafeLoader):
     def node_line(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.line_offset
 
-    def construct_yaml_map(self, node: MappingNode):  # type: ignore[no-untyped-def,override]
-        mapping = YamlMap()
-        mapping.line, mapping.key_lines = self.node_line(node), {}
+    def construct_yaml_map(self, node: MappingNode):  # type: ignore[no-untyped-def]
+        mapping = YamlMap.empty(self.node_line(node))
         yield mapping
         self.flatten_mapping(node)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark
-                )
+                raise yaml.constructor.ConstructorError(None, None, "a mapping key must be a plain value", key_node.start_mark)
             if key in mapping:
                 self.duplicates.append((self.node_line(key_node), key))
                 continue
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = self.node_line(key_node)
 
-    def construct_yaml_seq(self, node: SequenceNode):  # type: ignore[no-untyped-def,override]
+    def construct_yaml_seq(self, node: SequenceNode):  # type: ignore[no-untyped-def]
         items = YamlList()
         items.line = self.node_line(node)
         items.item_lines = [self.node_line(child) for child in node.value]

@@ -24,13 +24,19 @@ def escaped(text: str) -> str:
 
 PLANTS = {
     "html page": ("eu/silver/1.0/guide/index.html", lambda old: old.replace("</article>", f"<p>{GOLD_TEXT}</p></article>")),
-    "html entities": ("eu/silver/1.0/index.html", lambda old: old.replace("</body>", "<p>Gold partners unlock the crimson&#32;falcon battlecard collection.</p></body>")),
+    "html entities": (
+        "eu/silver/1.0/index.html",
+        lambda old: old.replace("</body>", "<p>Gold partners unlock the crimson&#32;falcon battlecard collection.</p></body>"),
+    ),
     "404 page": ("eu/registered/1.0/404.html", lambda old: old.replace("</body>", f"<!-- {GOLD_TEXT} --></body>")),
     "search index with escapes": (
         "eu/silver/1.0/search/search_index.json",
         lambda old: old.replace('"docs":[', '"docs":[{"location":"x/","title":"x","text":' + escaped(GOLD_TEXT) + "},"),
     ),
-    "german search index": ("eu/silver/1.0/de/search/search_index.json", lambda old: old.replace('"docs":[', '"docs":[{"location":"de/x/","title":"x","text":"' + GOLD_TEXT + '"},')),
+    "german search index": (
+        "eu/silver/1.0/de/search/search_index.json",
+        lambda old: old.replace('"docs":[', '"docs":[{"location":"de/x/","title":"x","text":"' + GOLD_TEXT + '"},'),
+    ),
     "sitemap": ("na/registered/1.0/sitemap.xml", lambda old: old.replace("</urlset>", f"<!-- {EU_TEXT} --></urlset>")),
     "script asset": ("na/gold/1.0/assets/partnerkb/search-language.js", lambda old: old + f"\n// {EU_TEXT}\n"),
     "stylesheet": ("eu/registered/1.0/assets/partnerkb/partnerkb.css", lambda old: old + f"\n/* {GOLD_TEXT} */\n"),
@@ -73,7 +79,10 @@ def test_gzip_is_unpacked(dist_copy: tuple[Path, Path]) -> None:
     target.write_bytes(gzip.compress(f"<urlset><!-- {GOLD_TEXT} --></urlset>".encode()))
     code, output = audit(project, dist)
     assert code == 1
-    assert f"{target}:1: leak: text of 'content/guide.md' hidden from tier 'silver' of region 'na': \"gold partners unlock the crimson falcon battlecard collection\"" in output.splitlines()
+    assert (
+        f"{target}:1: leak: text of 'content/guide.md' hidden from tier 'silver' of region 'na': \"gold partners unlock the crimson falcon battlecard collection\""
+        in output.splitlines()
+    )
 
 
 def test_whole_gated_page_is_caught(dist_copy: tuple[Path, Path]) -> None:
@@ -95,7 +104,10 @@ def test_hidden_asset_is_caught_under_any_name(dist_copy: tuple[Path, Path]) -> 
     shutil.copyfile(project / "content/img/gold.svg", dist / "eu/registered/1.0/assets/renamed.svg")
     code, output = audit(project, dist)
     assert code == 1
-    assert f"{dist}/eu/registered/1.0/assets/renamed.svg:1: leak: 'content/img/gold.svg' is used only by content hidden from tier 'registered' of region 'eu'" in output.splitlines()
+    assert (
+        f"{dist}/eu/registered/1.0/assets/renamed.svg:1: leak: 'content/img/gold.svg' is used only by content hidden from tier 'registered' of region 'eu'"
+        in output.splitlines()
+    )
 
 
 def test_json_is_decoded_not_grepped(dist_copy: tuple[Path, Path]) -> None:

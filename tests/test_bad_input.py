@@ -52,7 +52,9 @@ CASES = {
     ),
     "duplicate keys in program.yml": (
         "partners/program.yml",
-        (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text().replace("default_language: en\n", "default_language: en\ndefault_language: de\n"),
+        (Path(__file__).parent / "fixtures/tiny/partners/program.yml")
+        .read_text()
+        .replace("default_language: en\n", "default_language: en\ndefault_language: de\n"),
         "partners/program.yml:2: duplicate key 'default_language'",
     ),
     "tabs in YAML": (
@@ -114,7 +116,11 @@ def test_every_problem_of_a_run_is_reported(tiny: Path) -> None:
     write(tiny, "content/c.md", page("title: C\n", "# C\n\n/// tier | gold\n"))
     code, output = run("check", "--project", str(tiny))
     assert code == 1
-    assert [line.split(":")[0] for line in output.splitlines() if line.startswith("content/")] == ["content/a.md", "content/b.md", "content/c.md"]
+    assert [line.split(":")[0] for line in output.splitlines() if line.startswith("content/")] == [
+        "content/a.md",
+        "content/b.md",
+        "content/c.md",
+    ]
 
 
 def test_missing_locale_key_is_a_warning_and_an_error_under_strict(tiny: Path) -> None:
@@ -141,5 +147,11 @@ def test_check_json_lists_problems(tiny: Path) -> None:
     code, output = run("check", "--format", "json", "--project", str(tiny))
     assert code == 1
     assert json.loads(output) == [
-        {"file": "content/bad.md", "line": 3, "severity": "error", "code": "unknown-tier", "message": "tier: unknown tier 'golld' (did you mean 'gold'?)"}
+        {
+            "file": "content/bad.md",
+            "line": 3,
+            "severity": "error",
+            "code": "unknown-tier",
+            "message": "tier: unknown tier 'golld' (did you mean 'gold'?)",
+        }
     ]

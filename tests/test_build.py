@@ -101,7 +101,7 @@ def test_versions_json_and_root_redirect(tiny_built: tuple[Path, Path]) -> None:
     _, dist = tiny_built
     versions = json.loads((dist / "eu/silver/versions.json").read_text(encoding="utf-8"))
     assert versions == [{"version": "1.0", "title": "1.0", "aliases": ["latest"], "properties": {"hidden": False}}]
-    assert 'url=1.0/' in (dist / "eu/silver/index.html").read_text(encoding="utf-8")
+    assert "url=1.0/" in (dist / "eu/silver/index.html").read_text(encoding="utf-8")
 
 
 def test_manifest_lists_every_file_with_hash_and_variant(tiny_built: tuple[Path, Path]) -> None:
@@ -144,7 +144,13 @@ def test_same_inputs_give_identical_output(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         env.pop("SOURCE_DATE_EPOCH", None)
         out = tmp_path / f"copy{index}" / "dist"
-        subprocess.run([sys.executable, "-m", "builder", "build", "--project", str(project), "--out", str(out), "--jobs", jobs, "--region", "eu"], check=True, env=env, cwd=REPO, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--project", str(project), "--out", str(out), "--jobs", jobs, "--region", "eu"],
+            check=True,
+            env=env,
+            cwd=REPO,
+            capture_output=True,
+        )
         trees.append(out)
     first = {p.relative_to(trees[0]): p.read_bytes() for p in trees[0].rglob("*") if p.is_file()}
     second = {p.relative_to(trees[1]): p.read_bytes() for p in trees[1].rglob("*") if p.is_file()}

@@ -49,7 +49,14 @@ def block(children: st.SearchStrategy[tuple[object, ...]]) -> st.SearchStrategy[
         value = {"tier": tier, "region": ", ".join(regions), "details": "Summary", "tab": "Label", "note": "Title"}[kind]
         return Block(kind, value, kids, in_list)
 
-    return st.builds(make, kinds, st.sampled_from(TIERS), st.lists(st.sampled_from(REGIONS), min_size=1, max_size=3, unique=True), children, st.booleans())
+    return st.builds(
+        make,
+        kinds,
+        st.sampled_from(TIERS),
+        st.lists(st.sampled_from(REGIONS), min_size=1, max_size=3, unique=True),
+        children,
+        st.booleans(),
+    )
 
 
 documents = st.recursive(leaf, lambda inner: block(st.lists(inner, min_size=1, max_size=3).map(tuple)), max_leaves=12)

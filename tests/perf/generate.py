@@ -39,66 +39,516 @@ REGIONS = (
 
 # --- vocabulary: invented for this generator -------------------------------------------------
 
-EN_WORDS = """
-account activation adoption agreement alliance analytics annual approval architecture archive
-audit backlog bandwidth baseline benchmark billing blueprint boundary briefing budget bundle
-campaign capacity catalog certificate channel checklist cluster cohort commission compliance
-configuration connector contract conversion coverage credential customer dashboard deadline
-deal default delivery deployment deposit discount dispatch document domain draft edition
-enablement endpoint enrollment entitlement escalation estimate evaluation event exception
-expansion export feature feedback filter forecast framework funnel gateway governance guideline
-handover identity incentive incident index insight installation integration inventory invoice
-keynote latency launch ledger license lifecycle listing margin marketplace milestone migration
-module monitor network notice onboarding operator opportunity outline package partner payout
-pipeline placement playbook policy portal pricing priority procedure profile program project
-promotion proposal protocol quota rebate record referral region registration release renewal
-replica report request reseller resource response retention revenue review roadmap rollout
-routine runbook schedule scorecard segment service session settlement signal sizing snapshot
-specialist sponsor stage storage subscription summary support survey tenant territory threshold
-ticket timeline token training transfer trial upgrade usage validation vendor version volume
-webinar window workflow workshop
-""".split()
-EN_GLUE = """
-the the the a a an every each our your their this that these those its
-with with for for from into across under over between through during before after within
-and and and or but so while because although when once unless
-is is are was were can can should must may will might does do has have
-quickly carefully usually rarely often always never early later jointly directly fully
-new shared regional quarterly annual premium standard dedicated certified approved pending
-""".split()
+EN_WORDS = [
+    "account",
+    "activation",
+    "adoption",
+    "agreement",
+    "alliance",
+    "analytics",
+    "annual",
+    "approval",
+    "architecture",
+    "archive",
+    "audit",
+    "backlog",
+    "bandwidth",
+    "baseline",
+    "benchmark",
+    "billing",
+    "blueprint",
+    "boundary",
+    "briefing",
+    "budget",
+    "bundle",
+    "campaign",
+    "capacity",
+    "catalog",
+    "certificate",
+    "channel",
+    "checklist",
+    "cluster",
+    "cohort",
+    "commission",
+    "compliance",
+    "configuration",
+    "connector",
+    "contract",
+    "conversion",
+    "coverage",
+    "credential",
+    "customer",
+    "dashboard",
+    "deadline",
+    "deal",
+    "default",
+    "delivery",
+    "deployment",
+    "deposit",
+    "discount",
+    "dispatch",
+    "document",
+    "domain",
+    "draft",
+    "edition",
+    "enablement",
+    "endpoint",
+    "enrollment",
+    "entitlement",
+    "escalation",
+    "estimate",
+    "evaluation",
+    "event",
+    "exception",
+    "expansion",
+    "export",
+    "feature",
+    "feedback",
+    "filter",
+    "forecast",
+    "framework",
+    "funnel",
+    "gateway",
+    "governance",
+    "guideline",
+    "handover",
+    "identity",
+    "incentive",
+    "incident",
+    "index",
+    "insight",
+    "installation",
+    "integration",
+    "inventory",
+    "invoice",
+    "keynote",
+    "latency",
+    "launch",
+    "ledger",
+    "license",
+    "lifecycle",
+    "listing",
+    "margin",
+    "marketplace",
+    "milestone",
+    "migration",
+    "module",
+    "monitor",
+    "network",
+    "notice",
+    "onboarding",
+    "operator",
+    "opportunity",
+    "outline",
+    "package",
+    "partner",
+    "payout",
+    "pipeline",
+    "placement",
+    "playbook",
+    "policy",
+    "portal",
+    "pricing",
+    "priority",
+    "procedure",
+    "profile",
+    "program",
+    "project",
+    "promotion",
+    "proposal",
+    "protocol",
+    "quota",
+    "rebate",
+    "record",
+    "referral",
+    "region",
+    "registration",
+    "release",
+    "renewal",
+    "replica",
+    "report",
+    "request",
+    "reseller",
+    "resource",
+    "response",
+    "retention",
+    "revenue",
+    "review",
+    "roadmap",
+    "rollout",
+    "routine",
+    "runbook",
+    "schedule",
+    "scorecard",
+    "segment",
+    "service",
+    "session",
+    "settlement",
+    "signal",
+    "sizing",
+    "snapshot",
+    "specialist",
+    "sponsor",
+    "stage",
+    "storage",
+    "subscription",
+    "summary",
+    "support",
+    "survey",
+    "tenant",
+    "territory",
+    "threshold",
+    "ticket",
+    "timeline",
+    "token",
+    "training",
+    "transfer",
+    "trial",
+    "upgrade",
+    "usage",
+    "validation",
+    "vendor",
+    "version",
+    "volume",
+    "webinar",
+    "window",
+    "workflow",
+    "workshop",
+]
+EN_GLUE = [
+    "the",
+    "the",
+    "the",
+    "a",
+    "a",
+    "an",
+    "every",
+    "each",
+    "our",
+    "your",
+    "their",
+    "this",
+    "that",
+    "these",
+    "those",
+    "its",
+    "with",
+    "with",
+    "for",
+    "for",
+    "from",
+    "into",
+    "across",
+    "under",
+    "over",
+    "between",
+    "through",
+    "during",
+    "before",
+    "after",
+    "within",
+    "and",
+    "and",
+    "and",
+    "or",
+    "but",
+    "so",
+    "while",
+    "because",
+    "although",
+    "when",
+    "once",
+    "unless",
+    "is",
+    "is",
+    "are",
+    "was",
+    "were",
+    "can",
+    "can",
+    "should",
+    "must",
+    "may",
+    "will",
+    "might",
+    "does",
+    "do",
+    "has",
+    "have",
+    "quickly",
+    "carefully",
+    "usually",
+    "rarely",
+    "often",
+    "always",
+    "never",
+    "early",
+    "later",
+    "jointly",
+    "directly",
+    "fully",
+    "new",
+    "shared",
+    "regional",
+    "quarterly",
+    "annual",
+    "premium",
+    "standard",
+    "dedicated",
+    "certified",
+    "approved",
+    "pending",
+]
 
-DE_WORDS = """
-Abrechnung Angebot Anmeldung Antrag Architektur Auftrag Auswertung Bericht Berechtigung Bestand
-Betrieb Bewertung Budget Dienst Dokument Eskalation Fahrplan Freigabe Funktion Gebiet Gutschrift
-Handbuch Kampagne Kapazität Katalog Kennzahl Konfiguration Kunde Lizenz Marge Meilenstein
-Migration Modul Nachweis Netzwerk Partner Plattform Preisliste Prämie Profil Programm Projekt
-Protokoll Provision Prüfung Quote Rabatt Region Registrierung Richtlinie Schulung Schwelle
-Sitzung Speicher Stufe Umsatz Upgrade Verlängerung Vertrag Vertrieb Version Vorlage Vorgang
-Werkzeug Zeitplan Zertifikat Zugang
-""".split()
-DE_GLUE = """
-der die das den dem des ein eine einen jeder unsere Ihre
-mit für aus in im über unter zwischen nach vor während
-und und oder aber weil wenn sobald
-ist sind wird werden kann muss soll darf hat haben
-schnell sorgfältig meist selten oft immer früh später gemeinsam direkt
-neue regionale jährliche geprüfte zertifizierte freigegebene
-""".split()
+DE_WORDS = [
+    "Abrechnung",
+    "Angebot",
+    "Anmeldung",
+    "Antrag",
+    "Architektur",
+    "Auftrag",
+    "Auswertung",
+    "Bericht",
+    "Berechtigung",
+    "Bestand",
+    "Betrieb",
+    "Bewertung",
+    "Budget",
+    "Dienst",
+    "Dokument",
+    "Eskalation",
+    "Fahrplan",
+    "Freigabe",
+    "Funktion",
+    "Gebiet",
+    "Gutschrift",
+    "Handbuch",
+    "Kampagne",
+    "Kapazität",
+    "Katalog",
+    "Kennzahl",
+    "Konfiguration",
+    "Kunde",
+    "Lizenz",
+    "Marge",
+    "Meilenstein",
+    "Migration",
+    "Modul",
+    "Nachweis",
+    "Netzwerk",
+    "Partner",
+    "Plattform",
+    "Preisliste",
+    "Prämie",
+    "Profil",
+    "Programm",
+    "Projekt",
+    "Protokoll",
+    "Provision",
+    "Prüfung",
+    "Quote",
+    "Rabatt",
+    "Region",
+    "Registrierung",
+    "Richtlinie",
+    "Schulung",
+    "Schwelle",
+    "Sitzung",
+    "Speicher",
+    "Stufe",
+    "Umsatz",
+    "Upgrade",
+    "Verlängerung",
+    "Vertrag",
+    "Vertrieb",
+    "Version",
+    "Vorlage",
+    "Vorgang",
+    "Werkzeug",
+    "Zeitplan",
+    "Zertifikat",
+    "Zugang",
+]
+DE_GLUE = [
+    "der",
+    "die",
+    "das",
+    "den",
+    "dem",
+    "des",
+    "ein",
+    "eine",
+    "einen",
+    "jeder",
+    "unsere",
+    "Ihre",
+    "mit",
+    "für",
+    "aus",
+    "in",
+    "im",
+    "über",
+    "unter",
+    "zwischen",
+    "nach",
+    "vor",
+    "während",
+    "und",
+    "und",
+    "oder",
+    "aber",
+    "weil",
+    "wenn",
+    "sobald",
+    "ist",
+    "sind",
+    "wird",
+    "werden",
+    "kann",
+    "muss",
+    "soll",
+    "darf",
+    "hat",
+    "haben",
+    "schnell",
+    "sorgfältig",
+    "meist",
+    "selten",
+    "oft",
+    "immer",
+    "früh",
+    "später",
+    "gemeinsam",
+    "direkt",
+    "neue",
+    "regionale",
+    "jährliche",
+    "geprüfte",
+    "zertifizierte",
+    "freigegebene",
+]
 
-JA_WORDS = """
-パートナー 契約 更新 価格 割引 地域 案件 登録 承認 請求 売上 顧客 製品 導入 研修 認定 資料
-手順 計画 報告 予算 期限 担当者 窓口 支援 評価 移行 構成 設定 監査 要件 提案 見積 発注 出荷
-保守 障害 対応 権限 方針 実績 四半期 目標 市場 販促 講習 更改 検証 文書
-""".split()
-JA_PARTICLES = "は を に の で と が も へ から まで".split()
-JA_ENDINGS = "します。 できます。 してください。 です。 になります。 を確認します。 が必要です。".split()
+JA_WORDS = [
+    "パートナー",
+    "契約",
+    "更新",
+    "価格",
+    "割引",
+    "地域",
+    "案件",
+    "登録",
+    "承認",
+    "請求",
+    "売上",
+    "顧客",
+    "製品",
+    "導入",
+    "研修",
+    "認定",
+    "資料",
+    "手順",
+    "計画",
+    "報告",
+    "予算",
+    "期限",
+    "担当者",
+    "窓口",
+    "支援",
+    "評価",
+    "移行",
+    "構成",
+    "設定",
+    "監査",
+    "要件",
+    "提案",
+    "見積",
+    "発注",
+    "出荷",
+    "保守",
+    "障害",
+    "対応",
+    "権限",
+    "方針",
+    "実績",
+    "四半期",
+    "目標",
+    "市場",
+    "販促",
+    "講習",
+    "更改",
+    "検証",
+    "文書",
+]
+JA_PARTICLES = ["は", "を", "に", "の", "で", "と", "が", "も", "へ", "から", "まで"]
+JA_ENDINGS = ["します。", "できます。", "してください。", "です。", "になります。", "を確認します。", "が必要です。"]
 
-VI_WORDS = """
-đối tác hợp đồng gia hạn giá chiết khấu khu vực giao dịch đăng ký phê duyệt hóa đơn doanh thu
-khách hàng sản phẩm triển khai đào tạo chứng nhận tài liệu quy trình kế hoạch báo cáo ngân sách
-thời hạn hỗ trợ đánh giá cấu hình kiểm toán yêu cầu đề xuất báo giá bảo trì sự cố quyền chính sách
-""".split()
-VI_GLUE = "và của cho với trong khi các những được sẽ cần phải đã đang này".split()
+VI_WORDS = [
+    "đối",
+    "tác",
+    "hợp",
+    "đồng",
+    "gia",
+    "hạn",
+    "giá",
+    "chiết",
+    "khấu",
+    "khu",
+    "vực",
+    "giao",
+    "dịch",
+    "đăng",
+    "ký",
+    "phê",
+    "duyệt",
+    "hóa",
+    "đơn",
+    "doanh",
+    "thu",
+    "khách",
+    "hàng",
+    "sản",
+    "phẩm",
+    "triển",
+    "khai",
+    "đào",
+    "tạo",
+    "chứng",
+    "nhận",
+    "tài",
+    "liệu",
+    "quy",
+    "trình",
+    "kế",
+    "hoạch",
+    "báo",
+    "cáo",
+    "ngân",
+    "sách",
+    "thời",
+    "hạn",
+    "hỗ",
+    "trợ",
+    "đánh",
+    "giá",
+    "cấu",
+    "hình",
+    "kiểm",
+    "toán",
+    "yêu",
+    "cầu",
+    "đề",
+    "xuất",
+    "báo",
+    "giá",
+    "bảo",
+    "trì",
+    "sự",
+    "cố",
+    "quyền",
+    "chính",
+    "sách",
+]
+VI_GLUE = ["và", "của", "cho", "với", "trong", "khi", "các", "những", "được", "sẽ", "cần", "phải", "đã", "đang", "này"]
 
 CODE_LANGUAGES = ("python", "yaml", "bash", "json")
 
@@ -215,7 +665,12 @@ def _table(rng: random.Random, lang: Language, page: PagePlan) -> list[str]:
     headers = [lang.title(rng, 1), lang.title(rng, 2), lang.title(rng, 1), lang.title(rng, 1)]
     rows = ["| " + " | ".join(headers) + " |", "| --- | --- | ---: | --- |"]
     for row in range(rng.randint(4, 7)):
-        cells = [f"`P{page.number:04d}-{row + 1:02d}`", lang.sentence(rng, 4, 7).rstrip("."), f"{rng.randint(1, 500) * 5}", rng.choice(lang.words)]
+        cells = [
+            f"`P{page.number:04d}-{row + 1:02d}`",
+            lang.sentence(rng, 4, 7).rstrip("."),
+            f"{rng.randint(1, 500) * 5}",
+            rng.choice(lang.words),
+        ]
         rows.append("| " + " | ".join(cells) + " |")
     return rows
 
@@ -234,7 +689,13 @@ def _code(rng: random.Random, page: PagePlan) -> list[str]:
             f"    return {{'{ident}': len(kept), 'total': len(records)}}",
         ]
     elif kind == "yaml":
-        body = [f"{ident}:", f"  region: {rng.choice(['eu', 'na', 'apac'])}", f"  {c}_limit: {limit}", f"  notify: [{a}, {b}]", f"  window_days: {rng.randint(5, 90)}"]
+        body = [
+            f"{ident}:",
+            f"  region: {rng.choice(['eu', 'na', 'apac'])}",
+            f"  {c}_limit: {limit}",
+            f"  notify: [{a}, {b}]",
+            f"  window_days: {rng.randint(5, 90)}",
+        ]
     elif kind == "bash":
         body = [
             f"arvelle login --partner P{page.number:04d}",
@@ -242,7 +703,7 @@ def _code(rng: random.Random, page: PagePlan) -> list[str]:
             f"arvelle {c} import {ident}.csv --dry-run",
         ]
     else:
-        body = ["{", f'  "{ident}": {{', f'    "{c}": {limit},', f'    "regions": ["eu", "na"],', f'    "{a}": "{b}"', "  }", "}"]
+        body = ["{", f'  "{ident}": {{', f'    "{c}": {limit},', '    "regions": ["eu", "na"],', f'    "{a}": "{b}"', "  }", "}"]
     return [f"```{kind}", *body, "```"]
 
 
@@ -310,12 +771,20 @@ def tiers_block() -> str:
     """The `tiers:` block of the repository's partners/program.yml, as written there."""
     lines = (REPO / "partners" / "program.yml").read_text(encoding="utf-8").split("\n")
     start = next(i for i, line in enumerate(lines) if line.startswith("tiers:"))
-    end = next((i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")), len(lines))
+    end = next(
+        (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")), len(lines)
+    )
     return "\n".join(lines[start:end]).rstrip() + "\n"
 
 
 def program_yml(languages: list[str], regions: int) -> str:
-    out = [f"# Synthetic portal for tests/perf: {regions} region(s), languages {', '.join(languages)}.", "default_language: en", "", tiers_block(), "regions:"]
+    out = [
+        f"# Synthetic portal for tests/perf: {regions} region(s), languages {', '.join(languages)}.",
+        "default_language: en",
+        "",
+        tiers_block(),
+        "regions:",
+    ]
     for region_id, currency, zone, notice in REGIONS[:regions]:
         out += [
             f"  {region_id}:",
@@ -354,7 +823,9 @@ def generate(out: Path, pages: int, languages: list[str], regions: int = 1, seed
         shutil.copyfile(REPO / "locales" / f"{lang}.yml", out / "locales" / f"{lang}.yml")
     shutil.copytree(REPO / "theme", out / "theme")
     base = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    (out / "mkdocs.yml").write_text(base.replace("site_name: Arvelle Partner Portal", "site_name: Synthetic Partner Portal (perf)"), encoding="utf-8")
+    (out / "mkdocs.yml").write_text(
+        base.replace("site_name: Arvelle Partner Portal", "site_name: Synthetic Partner Portal (perf)"), encoding="utf-8"
+    )
 
     stats = Stats(translations={lang: 0 for lang in languages[1:]})
     plans = plan_pages(pages, languages, seed)
@@ -370,7 +841,9 @@ def generate(out: Path, pages: int, languages: list[str], regions: int = 1, seed
         stats.pages += 1
         stats.teasers += plan.teaser
         for lang in plan.translations:
-            target.with_name(f"{target.stem}.{lang}.md").write_text(page_text(plan, lang, folder_pages, plans, seed, stats), encoding="utf-8")
+            target.with_name(f"{target.stem}.{lang}.md").write_text(
+                page_text(plan, lang, folder_pages, plans, seed, stats), encoding="utf-8"
+            )
             stats.translations[lang] += 1
     stats.folders = len([f for f in by_folder if f])
     return stats
@@ -381,11 +854,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="folder to write the portal into (wiped when it holds an earlier generated portal)")
     parser.add_argument("--pages", type=int, required=True, help="default-language pages (the home page included)")
     parser.add_argument("--languages", default="en,de,ja", help="comma-separated, the default language 'en' first (default: en,de,ja)")
-    parser.add_argument("--regions", type=int, default=1, help=f"regions eu, na, apac in that order, 1 to {len(REGIONS)}; each builds every language (default: 1)")
+    parser.add_argument(
+        "--regions",
+        type=int,
+        default=1,
+        help=f"regions eu, na, apac in that order, 1 to {len(REGIONS)}; each builds every language (default: 1)",
+    )
     parser.add_argument("--seed", type=int, default=2026, help="seed of the pseudo-prose (default: 2026)")
     args = parser.parse_args(argv)
     try:
-        stats = generate(args.out, args.pages, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.regions, args.seed)
+        stats = generate(
+            args.out, args.pages, [lang.strip() for lang in args.languages.split(",") if lang.strip()], args.regions, args.seed
+        )
     except ValueError as exc:
         parser.error(str(exc))
     translated = ", ".join(f"{lang}: {n}" for lang, n in stats.translations.items()) or "none"

@@ -165,7 +165,9 @@ def plain_config(portal: Path, folder: Path, languages: list[str]) -> Path:
                     "fallback_to_default": True,
                     "reconfigure_material": True,
                     "reconfigure_search": True,
-                    "languages": [{"locale": lang, "name": names[lang], "default": lang == languages[0], "build": True} for lang in languages],
+                    "languages": [
+                        {"locale": lang, "name": names[lang], "default": lang == languages[0], "build": True} for lang in languages
+                    ],
                 }
             }
         )
@@ -223,7 +225,10 @@ def benchmark(args: argparse.Namespace) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             sample = timed(bench.cmd)
             bench.samples.append(sample)
-            print(f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.others:.2f} s CPU of other processes", flush=True)
+            print(
+                f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.others:.2f} s CPU of other processes",
+                flush=True,
+            )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
 
     report(args, benches)
@@ -233,7 +238,17 @@ def benchmark(args: argparse.Namespace) -> None:
         "regions": args.regions,
         "tiers": tiers,
         "runs": args.runs,
-        "benches": [{"name": b.name, "cmd": b.cmd, "variants": b.variants, "languages": b.languages, "pages": b.pages, "samples": [asdict(s) for s in b.samples]} for b in benches],
+        "benches": [
+            {
+                "name": b.name,
+                "cmd": b.cmd,
+                "variants": b.variants,
+                "languages": b.languages,
+                "pages": b.pages,
+                "samples": [asdict(s) for s in b.samples],
+            }
+            for b in benches
+        ],
     }
     (OUT / f"results-{args.pages}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
@@ -244,7 +259,9 @@ def report(args: argparse.Namespace, benches: list[Bench]) -> None:
         print(f"    {bench.name}: {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in bench.cmd)}")
     print()
     print(f"{args.pages} pages, languages {','.join(args.languages)}, {args.runs} run(s), median (min-max):\n")
-    print("| build | variants × languages × pages | wall s | s / variant | ms / page-render | CPU s | CPU ms / page-render | other procs' CPU s |")
+    print(
+        "| build | variants × languages × pages | wall s | s / variant | ms / page-render | CPU s | CPU ms / page-render | other procs' CPU s |"
+    )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for b in benches:
         wall, cpu, others = b.median("wall"), b.median("cpu"), b.median("others")
@@ -263,7 +280,9 @@ def report(args: argparse.Namespace, benches: list[Bench]) -> None:
             f"wall per variant {ours.median('wall') / ours.variants:.1f} s with --jobs {JOBS} vs {i18n.median('wall'):.1f} s"
         )
     print("page-render = one page in one language of one variant (mkdocs-static-i18n renders every page in every language, with fallback).")
-    print("CPU s = user + system time of the build and its worker processes; other procs' CPU s = what the rest of the machine used meanwhile (noise).")
+    print(
+        "CPU s = user + system time of the build and its worker processes; other procs' CPU s = what the rest of the machine used meanwhile (noise)."
+    )
 
 
 # --- profiling -----------------------------------------------------------------------------
@@ -309,7 +328,11 @@ def _phases(path: Path, phases: tuple[tuple[str, str, str], ...]) -> str:
     stats = pstats.Stats(str(path))
     found = []
     for suffix, function, label in phases:
-        entries = [(cc, nc, ct) for (filename, _line, name), (cc, nc, _tt, ct, _callers) in stats.stats.items() if name == function and Path(filename).as_posix().endswith(suffix)]  # type: ignore[attr-defined]
+        entries = [
+            (cc, nc, ct)
+            for (filename, _line, name), (cc, nc, _tt, ct, _callers) in stats.stats.items()
+            if name == function and Path(filename).as_posix().endswith(suffix)
+        ]  # type: ignore[attr-defined]
         if entries:
             cumulative = sum(ct for _, _, ct in entries)
             calls = sum(cc for cc, _, _ in entries)
@@ -355,7 +378,26 @@ def profile(args: argparse.Namespace) -> None:
     dist = OUT / f"dist-profile-{args.pages}"
     shutil.rmtree(dist, ignore_errors=True)
     main_prof = OUT / f"profile-main-{args.pages}.prof"
-    cmd = [sys.executable, "-m", "cProfile", "-o", str(main_prof), "-m", "builder", "build", "--project", str(portal), "--out", str(dist), "--region", "eu", "--tier", "gold", "--jobs", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cProfile",
+        "-o",
+        str(main_prof),
+        "-m",
+        "builder",
+        "build",
+        "--project",
+        str(portal),
+        "--out",
+        str(dist),
+        "--region",
+        "eu",
+        "--tier",
+        "gold",
+        "--jobs",
+        "1",
+    ]
     print(f"\n$ {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in cmd)}")
     sample = timed(cmd, cwd=REPO)
     print(f"  {sample.wall:.1f} s wall, {sample.cpu:.1f} s CPU (main and worker), {sample.others:.1f} s CPU of other processes")
@@ -366,7 +408,9 @@ def profile(args: argparse.Namespace) -> None:
     worker_prof = OUT / f"profile-render-{args.pages}.prof"
     stage = OUT / f"stage-profile-{args.pages}"
     worker_cmd = [sys.executable, str(Path(__file__).resolve()), "--render-worker", str(portal), str(stage), str(worker_prof)]
-    print(f"\n$ {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in worker_cmd)}   # builder.render.render(job) under cProfile, in-process")
+    print(
+        f"\n$ {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in worker_cmd)}   # builder.render.render(job) under cProfile, in-process"
+    )
     sample = timed(worker_cmd, cwd=REPO)
     print(f"  {sample.wall:.1f} s wall (staging included), {sample.cpu:.1f} s CPU, {sample.others:.1f} s CPU of other processes")
     print(f"\nRender (worker side), phases (cumulative; nested phases are indented):\n{_phases(worker_prof, WORKER_PHASES)}")
