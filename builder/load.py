@@ -245,7 +245,8 @@ def load_locales(root: Path, program: Program, report: Report) -> dict[str, Loca
     default_path, defaults, _, _ = raw[program.default_language]
     locales: dict[str, Locale] = {}
     for lang, (path, strings, lines, first_line) in raw.items():
-        for key in needed:
+        expected = needed if lang == program.default_language else [*needed, *(k for k in defaults if k not in needed)]
+        for key in expected:
             if key in strings:
                 continue
             if lang == program.default_language:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import Project, Variant
+from .models import Locale, Project, Variant
 
 LUNR_LANGUAGES = {
     "ar",
@@ -110,10 +110,23 @@ def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
         "reconfigure_material": True,
         "reconfigure_search": True,
         "languages": [
-            {"locale": lang, "name": project.locales[lang].t(f"languages.{lang}"), "default": lang == default, "build": True}
+            {
+                "locale": lang,
+                "name": project.locales[lang].t(f"languages.{lang}"),
+                "default": lang == default,
+                "build": True,
+                "nav_translations": section_titles(project.locales[lang]),
+            }
             for lang in variant.region.languages
         ],
     }
+
+
+def section_titles(locale: Locale) -> dict[str, str]:
+    """Navigation section titles: MkDocs names a section after its folder; `sections.<folder>` names it."""
+    from mkdocs.utils import dirname_to_title
+
+    return {dirname_to_title(key.split(".", 1)[1]): label for key, label in sorted(locale.strings.items()) if key.startswith("sections.")}
 
 
 def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
