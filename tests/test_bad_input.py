@@ -19,7 +19,29 @@ def page(front: str, body: str = "# Title\n\nBody text.\n") -> str:
     return f"---\n{front}---\n\n{body}"
 
 
+PROGRAM = (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text(encoding="utf-8")
+
 CASES = {
+    "discount outside 0-100": (
+        "partners/program.yml",
+        PROGRAM.replace("discount: 30", "discount: 130"),
+        "partners/program.yml:8: tiers[2]: discount: expected a percentage from 0 to 100, got 130",
+    ),
+    "region without the default language": (
+        "partners/program.yml",
+        PROGRAM.replace("languages: [en, de]", "languages: [de]"),
+        "partners/program.yml:17: regions.eu.languages: must start with the default language 'en'",
+    ),
+    "unsafe base_url": (
+        "partners/program.yml",
+        PROGRAM.replace("base_url: https://partners.example.com/eu/", "base_url: javascript:alert(1)"),
+        "partners/program.yml:21: regions.eu.base_url: expected an http(s) URL, got 'javascript:alert(1)'",
+    ),
+    "front matter of the wrong type": (
+        "content/bad.md",
+        page("title: Bad\nregions: eu\n"),
+        "content/bad.md:3: regions: expected a list, got 'eu'",
+    ),
     "front matter not YAML": (
         "content/bad.md",
         page("title: Bad\nsummary: [unclosed\n"),
@@ -59,7 +81,7 @@ CASES = {
     ),
     "tabs in YAML": (
         "partners/program.yml",
-        (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text().replace("  - id: silver", "\t- id: silver"),
+        PROGRAM.replace("  - id: silver", "\t- id: silver"),
         "partners/program.yml:5: invalid YAML: found character '\\t' that cannot start any token (YAML does not allow tabs for indentation; use spaces)",
     ),
     "python tag": (
