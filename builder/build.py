@@ -17,15 +17,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .audit import all_variants, audit_output
 from .check import check_links
 from .load import load_project
 from .models import Project, Variant
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
-from .render import RenderJob, RenderResult, read_base_config, render, variant_overrides
+from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, variant_overrides
 from .stage import plan_variant, write_variant
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
@@ -70,22 +68,10 @@ def check_project(root: Path, report: Report) -> Project | None:
     except ProblemsFound:
         return None
     check_links(project, [plan_variant(project, v) for v in all_variants(project)], report)
-    _check_mkdocs_yml(project, report)
+    check_base_config(project, all_variants(project)[0], report)
     if not (root / "theme" / "main.html").is_file():
         report.error("theme/main.html", 1, "missing-file", "file not found: the theme overrides (tier badge, notices) live in theme/")
     return project
-
-
-def _check_mkdocs_yml(project: Project, report: Report) -> None:
-    try:
-        read_base_config(project)
-    except FileNotFoundError:
-        report.error("mkdocs.yml", 1, "missing-file", "file not found")
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        report.error("mkdocs.yml", mark.line + 1 if mark else 1, "yaml-syntax", f"invalid YAML: {exc.problem or exc.context}")
-    except Exception as exc:  # MkDocs reports INHERIT and !ENV problems with its own exception types
-        report.error("mkdocs.yml", 1, "mkdocs-config", str(exc))
 
 
 def source_epoch(root: Path) -> int:

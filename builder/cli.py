@@ -13,7 +13,7 @@ from rich.progress import Progress, TaskID
 from . import __version__
 from .audit import audit_output
 from .build import Selection, SelectionError, build, check_project
-from .problems import Report
+from .problems import Report, Severity
 from .render import RenderResult
 
 project_option = click.option(
@@ -31,8 +31,7 @@ def _finish(report: Report, strict: bool) -> None:
     if report.problems:
         click.echo(report.as_text(), err=True)
     if report.failed(strict):
-        errors = sum(1 for p in report.problems if p.severity.value == "error")
-        warnings = len(report.problems) - errors
+        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
         click.echo(f"partnerkb: {errors} error(s), {warnings} warning(s){' (--strict)' if strict and warnings else ''}", err=True)
         sys.exit(1)
 

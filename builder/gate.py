@@ -11,20 +11,29 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 _CODE_FENCE = re.compile(r"^(`{3,}|~{3,})(.*)$")
 _BLOCK_FENCE = re.compile(r"^(/{3,})\s*(.*?)\s*$")
+# A block name that looks like a gate but is not one ("Tier", "tiers", "tier: gold") would show
+# its content to everyone, so it is an error rather than an unknown pymdownx block.
+_GATE_LOOKALIKE = re.compile(r"^(tiers?|regions?)\b", re.IGNORECASE)
+
+
+class GateKind(StrEnum):
+    TIER = "tier"
+    REGION = "region"
 
 
 @dataclass(frozen=True)
 class Gate:
     """A tier or region block: lines `start`..`end` (0-based, fences included) of a file."""
 
-    kind: str  # "tier" or "region"
-    values: tuple[str, ...]  # one tier id, or region ids
+    kind: GateKind
+    values: tuple[str, ...]  # the minimum tier id, or region ids
     start: int
     end: int
-    rank: int = 0  # for a tier gate, the rank of its tier (set by the loader)
+    rank: int | None = None  # of a tier gate's tier, set by the loader; None lets no tier through
 
 
 @dataclass(frozen=True)
@@ -49,9 +58,7 @@ def body_start(lines: list[str]) -> int:
     return next((i + 1 for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
 
 
-def _parse_values(name: str, argument: str) -> tuple[str, ...]:
-    if name == "tier":
-        return (argument,) if argument else ()
+def _parse_values(argument: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in argument.split(",") if v.strip())
 
 
@@ -82,10 +89,8 @@ def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem
         if rest:
             name, _, argument = rest.partition("|")
             name = name.strip()
-            values = _parse_values(name, argument.strip())
-            if name in ("tier", "region") and not values:
-                example = "/// tier | gold" if name == "tier" else "/// region | eu, apac"
-                problems.append(GateProblem(number, "gate-empty", f"'{fence} {name}' needs a value: '{example}'"))
+            values = _parse_values(argument)
+            problems.extend(_check_opening(fence, name, values, number))
             stack.append(_Open(fence, name, number, values))
             continue
         matching = [i for i, opened in enumerate(stack) if opened.fence == fence]
@@ -96,10 +101,23 @@ def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem
             problems.append(_unclosed(unclosed))
         opened = stack[matching[-1]]
         del stack[matching[-1] :]
-        if opened.name in ("tier", "region") and opened.values:
-            gates.append(Gate(opened.name, opened.values, opened.start, number))
+        if opened.name in GateKind.__members__.values() and opened.values:
+            gates.append(Gate(GateKind(opened.name), opened.values, opened.start, number))
     problems.extend(_unclosed(opened) for opened in stack)
     return sorted(gates, key=lambda g: g.start), problems
+
+
+def _check_opening(fence: str, name: str, values: tuple[str, ...], number: int) -> list[GateProblem]:
+    examples = {"tier": f"{fence} tier | gold", "region": f"{fence} region | eu, apac"}
+    if name in examples and not values:
+        return [GateProblem(number, "gate-empty", f"'{fence} {name}' needs a value: '{examples[name]}'")]
+    if name == "tier" and len(values) > 1:
+        return [GateProblem(number, "gate-tiers", f"'{fence} tier' names one minimum tier, e.g. '{examples['tier']}'")]
+    lookalike = _GATE_LOOKALIKE.match(name)
+    if name not in examples and lookalike:
+        meant = "region" if lookalike.group(1).lower().startswith("region") else "tier"
+        return [GateProblem(number, "gate-name", f"'{fence} {name}' is not a gate; write '{examples[meant]}' (lower case, values after '|')")]
+    return []
 
 
 def _unclosed(opened: _Open) -> GateProblem:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from . import gate
-from .models import Locale, Page, Program, Project, Region, Tier, Version
-from .problems import ProblemsFound, Report, did_you_mean
+from .locales import load_locales
+from .models import Page, Program, Project, Region, Tier, Version
+from .problems import ProblemsFound, Report, Severity, did_you_mean
 from .schema import Field, check_mapping, describe
-from .yamlio import YamlList, YamlMap, load_yaml
+from .yamlio import YamlList, YamlMap, load_yaml, read_text
 
 PROGRAM_FILE = "partners/program.yml"
 
@@ -55,16 +55,8 @@ FRONT_MATTER_FIELDS = (
 )
 INHERITED_KEYS = ("tier", "regions", "teaser")
 
-# Labels the builder and theme generate: each must be in the default language's locale file.
-UI_KEYS = (
-    "tier.badge",
-    "tier.required",
-    "teaser.available_from",
-    "teaser.locked",
-    "fallback.notice",
-    "region.label",
-)
-
+# MkDocs renders these as pages too; partnerkb gates only `.md` files, so the others are refused.
+_OTHER_MARKDOWN_SUFFIXES = {".markdown", ".mdown", ".mkdn", ".mkd"}
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -80,28 +72,21 @@ def load_project(root: Path, report: Report) -> Project:
     return Project(root=root, program=program, pages=pages, assets=assets, locales=locales)
 
 
-def _read(root: Path, relative: str, report: Report) -> str | None:
-    try:
-        return (root / relative).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        report.error(relative, 1, "missing-file", "file not found")
-    except UnicodeDecodeError as exc:
-        report.error(relative, 1, "encoding", f"not UTF-8 text ({exc.reason})")
-    return None
-
-
 # --- program.yml -------------------------------------------------------------------------------
 
 
 def load_program(root: Path, report: Report) -> Program | None:
     """Read partners/program.yml into a Program, or None when it is unusable."""
-    text = _read(root, PROGRAM_FILE, report)
+    text = read_text(root, PROGRAM_FILE, report)
     if text is None:
         return None
+    errors_before = report.count(Severity.ERROR)
     data = load_yaml(text, PROGRAM_FILE, report)
+    if data is None and report.count(Severity.ERROR) == errors_before:
+        report.error(PROGRAM_FILE, 1, "schema-missing", "the file is empty: it declares default_language, tiers, regions and versions")
     if data is None or not check_mapping(data, PROGRAM_FIELDS, PROGRAM_FILE, report):
         return None
-    errors_before = len([p for p in report.problems if p.severity.value == "error"])
+    errors_before = report.count(Severity.ERROR)
     default_language = data["default_language"]
     if not _LANGUAGE.match(default_language):
         report.error(
@@ -113,7 +98,7 @@ def load_program(root: Path, report: Report) -> Program | None:
     tiers = _load_tiers(data["tiers"], report)
     regions = _load_regions(data["regions"], default_language, report)
     versions = _load_versions(data["versions"], report)
-    errors_after = len([p for p in report.problems if p.severity.value == "error"])
+    errors_after = report.count(Severity.ERROR)
     if errors_after > errors_before or not tiers or not regions or not versions:
         return None
     return Program(default_language, tiers, regions, versions)
@@ -176,6 +161,8 @@ def _load_regions(items: YamlMap, default_language: str, report: Report) -> tupl
                 PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'"
             )
         regions.append(Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"]))
+    if not items:
+        report.error(PROGRAM_FILE, items.line, "no-regions", "regions: at least one region is needed")
     return tuple(regions)
 
 
@@ -204,63 +191,6 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
     return tuple(versions)
 
 
-# --- locales -----------------------------------------------------------------------------------
-
-
-def _flatten(data: Any, prefix: str, lines: dict[str, int], out: dict[str, str]) -> None:
-    for key, value in data.items():
-        dotted = f"{prefix}{key}"
-        lines[dotted] = data.line_of(key)
-        if isinstance(value, dict):
-            _flatten(value, dotted + ".", lines, out)
-        else:
-            out[dotted] = str(value)
-
-
-def required_keys(program: Program) -> list[str]:
-    """Every locale key a build of this program uses."""
-    keys = list(UI_KEYS)
-    keys += [f"tiers.{t.id}" for t in program.tiers]
-    keys += [f"regions.{r.id}" for r in program.regions]
-    keys += sorted({f"notices.{r.notice}" for r in program.regions})
-    keys += [f"languages.{lang}" for lang in program.languages]
-    return keys
-
-
-def load_locales(root: Path, program: Program, report: Report) -> dict[str, Locale]:
-    """Read locales/<lang>.yml for every language; a missing key falls back to the default language."""
-    raw: dict[str, tuple[str, dict[str, str], dict[str, int], int]] = {}
-    for lang in program.languages:
-        path = f"locales/{lang}.yml"
-        text = _read(root, path, report)
-        data = load_yaml(text, path, report) if text is not None else None
-        strings: dict[str, str] = {}
-        lines: dict[str, int] = {}
-        if isinstance(data, YamlMap):
-            _flatten(data, "", lines, strings)
-        elif data is not None:
-            report.error(path, 1, "schema-type", f"expected a mapping of labels, got {describe(data)}")
-        raw[lang] = (path, strings, lines, data.line if isinstance(data, YamlMap) else 1)
-    needed = required_keys(program)
-    default_path, defaults, _, _ = raw[program.default_language]
-    locales: dict[str, Locale] = {}
-    for lang, (path, strings, lines, first_line) in raw.items():
-        expected = needed if lang == program.default_language else [*needed, *(k for k in defaults if k not in needed)]
-        for key in expected:
-            if key in strings:
-                continue
-            if lang == program.default_language:
-                report.error(path, first_line, "locale-missing-key", f"missing label '{key}' (the default language must have every label)")
-            else:
-                report.warn(path, first_line, "locale-missing-key", f"missing label '{key}'; '{default_path}' is used instead")
-        for key in strings:
-            if key not in needed and key not in defaults:
-                report.warn(path, lines[key], "locale-unknown-key", f"unknown label '{key}'")
-        merged = {**defaults, **strings}
-        locales[lang] = Locale(lang, path, merged)
-    return locales
-
-
 # --- content -----------------------------------------------------------------------------------
 
 
@@ -276,9 +206,13 @@ def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Pa
         relative = file.relative_to(content).as_posix()
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
             continue
+        if file.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES or file.suffix.lower() == ".md" != file.suffix:
+            report.error(f"content/{relative}", 1, "page-suffix", f"Markdown pages end in '.md': rename to '{file.stem}.md'")
+            continue
         (markdown if file.suffix == ".md" else assets).append(relative)
     sources = [_read_page(root, relative, program, report) for relative in markdown]
-    pages = _inherit(program, [p for p in sources if p is not None], report)
+    originals = {relative for relative in markdown if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)}
+    pages = _inherit(program, [p for p in sources if p is not None], originals, report)
     _check_unique_urls(pages, report)
     return tuple(pages), tuple(assets)
 
@@ -304,7 +238,7 @@ def _read_page(root: Path, relative: str, program: Program, report: Report) -> t
             f"the suffix names a language that no region builds ({', '.join(program.languages)}); file ignored",
         )
         return None
-    text = _read(root, source, report)
+    text = read_text(root, source, report)
     if text is None:
         return None
     front = _front_matter(text, source, report)
@@ -333,14 +267,15 @@ def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     return data if isinstance(data, YamlMap) else None
 
 
-def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]], report: Report) -> list[Page]:
+def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]], originals: set[str], report: Report) -> list[Page]:
     """Build pages; translations take tier, regions and teaser from their default-language page."""
     by_path = {path: front for path, lang, _, front, _ in sources if lang == program.default_language}
     pages = []
     for path, lang, source, front, text in sources:
         original = by_path.get(path)
         if original is None:
-            report.error(source, 1, "translation-orphan", f"translation of 'content/{path}', which does not exist")
+            if path not in originals:  # else the original's own problems are reported already
+                report.error(source, 1, "translation-orphan", f"translation of 'content/{path}', which does not exist")
             continue
         if front is not original:
             for key in INHERITED_KEYS:
@@ -398,7 +333,7 @@ def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, o
     ok = _check_gate_values(gates, source, tier_ids, region_ids, report) and ok
     if not ok:
         return None
-    gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind == "tier" else g for g in gates]
+    gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind is gate.GateKind.TIER else g for g in gates]
     title = front.get("title") or _first_heading(text) or PurePosixPath(path).stem.replace("-", " ").capitalize()
     return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates))
 
@@ -411,19 +346,11 @@ def _first_heading(text: str) -> str | None:
 def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str], region_ids: list[str], report: Report) -> bool:
     ok = True
     for found in gates:
-        known = tier_ids if found.kind == "tier" else region_ids
+        known = tier_ids if found.kind is gate.GateKind.TIER else region_ids
         for value in found.values:
             if value not in known:
-                report.error(
-                    source,
-                    found.start + 1,
-                    f"unknown-{found.kind}",
-                    f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}",
-                )
+                report.error(source, found.start + 1, f"unknown-{found.kind}", f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}")
                 ok = False
-        if found.kind == "tier" and len(found.values) > 1:
-            report.error(source, found.start + 1, "gate-tiers", "/// tier: name one minimum tier, e.g. '/// tier | gold'")
-            ok = False
     return ok
 
 

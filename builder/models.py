@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gate import Gate
+from .gate import Gate, GateKind
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,8 @@ class Locale:
     strings: Mapping[str, str]
 
     def t(self, key: str, **values: str) -> str:
-        return self.strings[key].format(**values)
+        """The label `key` with its placeholders filled; the key itself if the label is missing (already reported)."""
+        return self.strings.get(key, key).format(**values)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,6 @@ class Variant:
 
     def allows(self, gate: Gate) -> bool:
         """True when this variant may see the content of a gated block."""
-        if gate.kind == "region":
+        if gate.kind is GateKind.REGION:
             return self.region.id in gate.values
-        return self.tier.rank >= gate.rank
+        return gate.rank is not None and self.tier.rank >= gate.rank

@@ -51,6 +51,9 @@ class Report:
         for problem in problems:
             self.add(problem)
 
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity is severity)
+
     def failed(self, strict: bool = False) -> bool:
         """True when the run must exit 1: any error, or any warning under --strict."""
         return any(p.severity is Severity.ERROR or strict for p in self.problems)

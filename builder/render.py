@@ -11,12 +11,16 @@ import copy
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from .models import Locale, Project, Variant
+from .problems import Report
 
 LUNR_LANGUAGES = {
     "ar",
@@ -80,6 +84,50 @@ def read_base_config(project: Project) -> dict[str, Any]:
         return yaml_load(handle) or {}
 
 
+def check_base_config(project: Project, variant: Variant, report: Report) -> None:
+    """mkdocs.yml must load and validate the way MkDocs does, and leave the navigation to partnerkb."""
+    import tempfile
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import ConfigurationError, MkDocsException
+
+    try:
+        base = read_base_config(project)
+    except FileNotFoundError:
+        report.error("mkdocs.yml", 1, "missing-file", "file not found")
+        return
+    except ConfigurationError as exc:
+        cause = exc.__context__
+        if isinstance(cause, yaml.MarkedYAMLError) and cause.problem_mark is not None:
+            report.error("mkdocs.yml", cause.problem_mark.line + 1, "yaml-syntax", f"invalid YAML: {cause.problem}")
+        else:
+            report.error("mkdocs.yml", 1, "mkdocs-config", str(exc).splitlines()[0])
+        return
+    if not isinstance(base, dict):
+        report.error("mkdocs.yml", 1, "schema-type", "expected a mapping of MkDocs settings")
+        return
+    if "nav" in base:
+        line = _line_of_key(project.root / "mkdocs.yml", "nav")
+        report.error("mkdocs.yml", line, "mkdocs-nav", "nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it")
+    captured = _capture_mkdocs_log()
+    try:
+        with tempfile.TemporaryDirectory() as site:
+            load_config(str(project.root / "mkdocs.yml"), **variant_overrides(project, variant, base, project.root / "content", Path(site)))
+    except MkDocsException:
+        pass  # the reasons are in the captured log
+    finally:
+        logging.getLogger("mkdocs").removeHandler(captured)
+    for message in captured.messages:
+        key = re.match(r"Config value '(\w+)'", message)
+        line = _line_of_key(project.root / "mkdocs.yml", key.group(1)) if key else 1
+        report.error("mkdocs.yml", line, "mkdocs-config", message.replace("\n", " "))
+
+
+def _line_of_key(path: Path, key: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((number for number, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
+
+
 def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
     """The keys of mkdocs.yml that a variant sets: folders, theme language, i18n, labels."""
     region = variant.region
@@ -87,7 +135,7 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
     theme = copy.deepcopy(base.get("theme") or {})
     theme = {"name": theme} if isinstance(theme, str) else theme
     theme.update(custom_dir=str(project.root / "theme"), language=default)
-    plugins = [p for p in base.get("plugins") or ["search"] if _plugin_name(p) != "i18n"]
+    plugins = [p for p in _plugin_entries(base.get("plugins")) if _plugin_name(p) != "i18n"]
     plugins.append({"i18n": _i18n_config(project, variant)})
     extra = copy.deepcopy(base.get("extra") or {})
     extra["alternate"] = [
@@ -96,6 +144,13 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
     ]
     extra["partnerkb"] = theme_data(project, variant)
     return {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "theme": theme, "plugins": plugins, "extra": extra}
+
+
+def _plugin_entries(plugins: Any) -> list[Any]:
+    """mkdocs.yml's plugins as a list, whether written as a list or as a mapping of name to options."""
+    if isinstance(plugins, dict):
+        return [{name: options or {}} for name, options in plugins.items()]
+    return list(plugins or ["search"])
 
 
 def _plugin_name(entry: Any) -> str:

@@ -7,6 +7,7 @@ name the offending line.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -103,3 +104,21 @@ def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any
     for line, key in loader.duplicates:
         report.error(path, line, "yaml-duplicate-key", f"duplicate key '{key}'")
     return data
+
+
+def read_text(root: Path, relative: str, report: Report) -> str | None:
+    """A project file as text (a UTF-8 byte-order mark dropped), or None with the reason reported."""
+    try:
+        data = (root / relative).read_bytes()
+    except FileNotFoundError:
+        report.error(relative, 1, "missing-file", "file not found")
+        return None
+    except OSError as exc:
+        report.error(relative, 1, "unreadable", f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        report.error(relative, line, "encoding", f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded (save the file as UTF-8)")
+        return None

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import itertools
+import shutil
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.gate import Gate, cut, scan
+from builder.gate import Gate, GateKind, cut, scan
+from builder.load import load_project
+from builder.models import Project, Variant
+from builder.problems import Report
+from builder.stage import plan_variant
+from conftest import REPO
 
 TIERS = ["registered", "silver", "gold", "platinum"]
 REGIONS = ["na", "eu", "apac"]
@@ -94,42 +103,59 @@ def expected_visible(node: object, allowed: bool, tier: int, region: str) -> dic
     return result
 
 
-def variant_allows(tier: int, region: str):  # type: ignore[no-untyped-def]
-    def allows(gate: Gate) -> bool:
-        if gate.kind == "tier":
-            return tier >= TIERS.index(gate.values[0])
-        return region in gate.values
+PROGRAM = """default_language: en
+tiers: [{id: registered, discount: 10}, {id: silver, discount: 20}, {id: gold, discount: 30}, {id: platinum, discount: 40}]
+regions:
+  na: {languages: [en], currency: USD, time_zones: [UTC], notice: ccpa, base_url: "https://example.com/na/"}
+  eu: {languages: [en], currency: EUR, time_zones: [UTC], notice: gdpr, base_url: "https://example.com/eu/"}
+  apac: {languages: [en], currency: USD, time_zones: [UTC], notice: apac_privacy, base_url: "https://example.com/apac/"}
+versions: [{name: "1", title: "1", source: worktree}]
+"""
 
-    return allows
+
+def load_page(folder: Path, lines: list[str]) -> Project:
+    """A one-page portal, loaded the way a build loads it."""
+    (folder / "partners").mkdir(parents=True, exist_ok=True)
+    (folder / "locales").mkdir(exist_ok=True)
+    (folder / "content").mkdir(exist_ok=True)
+    (folder / "partners/program.yml").write_text(PROGRAM, encoding="utf-8")
+    shutil.copyfile(REPO / "locales/en.yml", folder / "locales/en.yml")
+    (folder / "content/page.md").write_text("\n".join(lines), encoding="utf-8")
+    report = Report()
+    project = load_project(folder, report)
+    assert report.problems == []
+    return project
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=250, deadline=None)
 @given(documents, st.integers(0, 3), st.sampled_from(REGIONS))
 def test_generated_nestings_hide_exactly_the_gated_text(document: object, tier: int, region: str) -> None:
     lines = ["# Page", ""] + render(document)
-    gates, problems = scan(lines)
-    assert problems == []
-    visible, hidden = cut(lines, [g if g.kind != "tier" else g for g in gates], variant_allows(tier, region))
-    visible_text, hidden_text = "\n".join(visible), "\n".join(hidden)
+    with tempfile.TemporaryDirectory() as folder:
+        project = load_page(Path(folder), lines)
+    variant = Variant(project.program.region(region), project.program.tiers[tier], project.program.versions[0])
+    plan = plan_variant(project, variant)
+    (staged,) = plan.pages
+    hidden_text = "\n".join(h.text for h in plan.hidden)
     for name, seen in expected_visible(document, True, tier, region).items():
-        assert (name in visible_text) == seen, (name, "\n".join(lines))
+        assert (name in staged.text) == seen, (name, "\n".join(lines))
         assert (name in hidden_text) != seen
     # What is left is still well-formed pymdownx: other blocks balanced, no gate fences left.
-    left_gates, left_problems = scan(visible)
+    left_gates, left_problems = scan(staged.text.split("\n"))
     assert left_problems == [] and left_gates == []
-    assert len(visible) == len(lines), "line numbers are kept"
+    assert len(staged.text.split("\n")) == len(lines), "line numbers are kept"
 
 
 def test_equal_length_fences_nest_as_a_stack() -> None:
     lines = ["/// details | Outer", "/// tier | gold", "gold text", "///", "after", "///"]
     gates, problems = scan(lines)
-    assert problems == [] and gates == [Gate("tier", ("gold",), 1, 3)]
+    assert problems == [] and gates == [Gate(GateKind.TIER, ("gold",), 1, 3)]
 
 
 def test_longer_fence_closes_only_its_own_block() -> None:
     lines = ["//// tier | gold", "/// details | Inner", "inner", "///", "still gold", "////", "public"]
     gates, problems = scan(lines)
-    assert problems == [] and gates == [Gate("tier", ("gold",), 0, 5)]
+    assert problems == [] and gates == [Gate(GateKind.TIER, ("gold",), 0, 5)]
     visible, hidden = cut(lines, gates, lambda gate: False)
     assert visible[-1] == "public" and "still gold" in hidden
 
@@ -144,3 +170,21 @@ def test_unclosed_inner_block_is_named_at_its_line() -> None:
     lines = ["/// tier | gold", "//// details | x", "text", "///"]
     _, problems = scan(lines)
     assert [(p.line, p.code) for p in problems] == [(1, "gate-unclosed")]
+
+
+@pytest.mark.parametrize("opening", ["/// tier: gold", "/// Tier | gold", "/// tiers | gold", "/// regions | eu"])
+def test_gate_lookalikes_are_errors_not_open_blocks(opening: str) -> None:
+    _, problems = scan([opening, "secret", "///"])
+    assert [p.code for p in problems] == ["gate-name"]
+
+
+def test_tier_gate_names_one_tier() -> None:
+    _, problems = scan(["/// tier | gold, silver", "x", "///"])
+    assert [(p.code, p.message) for p in problems] == [("gate-tiers", "'/// tier' names one minimum tier, e.g. '/// tier | gold'")]
+
+
+def test_tier_gate_without_rank_lets_no_tier_through() -> None:
+    from builder.models import Region, Tier, Version
+
+    variant = Variant(Region("eu", ("en",), "EUR", (), "gdpr", "https://x"), Tier("platinum", 3, 40), Version("1", "1", "worktree"))
+    assert not variant.allows(Gate(GateKind.TIER, ("gold",), 0, 2))

@@ -1,0 +1,104 @@
+"""Loading `locales/<lang>.yml`: every label the builder and theme generate, per language."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import Locale, Program
+from .problems import Report
+from .schema import describe
+from .yamlio import YamlMap, load_yaml, read_text
+
+# The labels the builder and theme use, with the placeholders each may contain.
+UI_LABELS: dict[str, tuple[str, ...]] = {
+    "tier.badge": ("tier",),
+    "tier.required": ("tier",),
+    "teaser.available_from": ("tier",),
+    "teaser.locked": ("tier",),
+    "fallback.notice": ("language", "default"),
+    "region.label": ("region",),
+}
+
+
+def required_labels(program: Program) -> dict[str, tuple[str, ...]]:
+    """Every label a build of this program uses, with its placeholders."""
+    labels = dict(UI_LABELS)
+    labels.update({f"tiers.{t.id}": () for t in program.tiers})
+    labels.update({f"regions.{r.id}": () for r in program.regions})
+    labels.update({f"notices.{r.notice}": () for r in program.regions})
+    labels.update({f"languages.{lang}": () for lang in program.languages})
+    return labels
+
+
+@dataclass
+class _File:
+    path: str
+    strings: dict[str, str]
+    lines: dict[str, int]
+    first_line: int
+
+
+def load_locales(root: Path, program: Program, report: Report) -> dict[str, Locale]:
+    """Read every language's labels; a missing label falls back to the default language's (a warning)."""
+    files = {lang: _read_labels(root, lang, report) for lang in program.languages}
+    needed = required_labels(program)
+    defaults = files[program.default_language]
+    locales = {}
+    for lang, file in files.items():
+        is_default = lang == program.default_language
+        for key in [*needed, *(k for k in defaults.strings if k not in needed and not is_default)]:
+            if key in file.strings:
+                continue
+            if is_default:
+                report.error(file.path, file.first_line, "locale-missing-key", f"missing label '{key}' (the default language must have every label)")
+            else:
+                report.warn(file.path, file.first_line, "locale-missing-key", f"missing label '{key}'; '{defaults.path}' is used instead")
+        usable = {}
+        for key, value in file.strings.items():
+            if key not in needed and key not in defaults.strings:
+                report.warn(file.path, file.lines[key], "locale-unknown-key", f"unknown label '{key}'")
+            if _placeholders_ok(file, key, value, needed.get(key, ()), report):
+                usable[key] = value
+        locales[lang] = Locale(lang, file.path, {**defaults.strings, **usable})
+    return locales
+
+
+def _read_labels(root: Path, lang: str, report: Report) -> _File:
+    path = f"locales/{lang}.yml"
+    text = read_text(root, path, report)
+    data = load_yaml(text, path, report) if text is not None else None
+    file = _File(path, {}, {}, data.line if isinstance(data, YamlMap) else 1)
+    if isinstance(data, YamlMap):
+        _flatten(data, "", file, report)
+    elif data is not None:
+        report.error(path, 1, "schema-type", f"expected a mapping of labels, got {describe(data)}")
+    return file
+
+
+def _flatten(data: YamlMap, prefix: str, file: _File, report: Report) -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, YamlMap):
+            _flatten(value, dotted + ".", file, report)
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            file.strings[dotted] = str(value)
+            file.lines[dotted] = data.line_of(key)
+        else:
+            report.error(file.path, data.line_of(key), "schema-type", f"{dotted}: expected a text, got {describe(value)}")
+
+
+def _placeholders_ok(file: _File, key: str, value: str, allowed: tuple[str, ...], report: Report) -> bool:
+    """A label's `{placeholders}` must be well formed and among those the builder fills in."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        report.error(file.path, file.lines[key], "locale-format", f"{key}: {exc} (write '{{{{' and '}}}}' for literal braces)")
+        return False
+    unknown = [name for name in fields if name not in allowed]
+    if unknown:
+        expected = ", ".join(f"{{{name}}}" for name in allowed) or "none"
+        report.error(file.path, file.lines[key], "locale-placeholder", f"{key}: unknown placeholder {{{unknown[0]}}} (expected: {expected})")
+        return False
+    return True
