@@ -26,9 +26,12 @@ from .stage import Plan, plan_variant
 _TAG = re.compile(r"<[^>]*>")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _NON_WORD = re.compile(r"[\W_]+")
-_MIN_PHRASE = 16  # characters: shorter lines ("Next steps", "tier: gold") are too common to prove a leak
+# Shorter hidden lines ("Next steps", "Vault") are too common to prove a leak; Japanese and Chinese
+# say as much in fewer characters.
+_MIN_PHRASE = 16
+_MIN_PHRASE_CJK = 8
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SHINGLE = 4  # words per run looked up in the output
-_TEXT_SUFFIXES = {".html", ".htm", ".xml", ".json", ".js", ".css", ".txt", ".svg", ".csv", ".md", ".ics", ".map"}
 
 
 def normalize(text: str) -> str:
@@ -52,7 +55,7 @@ def forbidden_phrases(plan: Plan) -> list[Phrase]:
     phrases: dict[tuple[str, ...], Phrase] = {}
     for hidden in plan.hidden:
         words = _markdown_words(hidden.text)
-        if len(words) < _MIN_PHRASE or words in shown:
+        if len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE) or words in shown:
             continue
         key = tuple(words.split(" "))
         phrases.setdefault(key, Phrase(key, hidden.source))
@@ -60,12 +63,18 @@ def forbidden_phrases(plan: Plan) -> list[Phrase]:
 
 
 def _decode(path: Path, data: bytes) -> str | None:
-    """The readable text of an output file, or None for binary files."""
-    if path.suffix == ".gz":
-        return _decode(path.with_suffix(""), gzip.decompress(data))
-    if path.suffix not in _TEXT_SUFFIXES:
+    """The readable text of any output file (whatever its name), or None for binary files."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            return _decode(path.with_suffix(""), gzip.decompress(data))
+        except (OSError, EOFError):
+            return None
+    if b"\x00" in data:
         return None
-    text = data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     if path.suffix == ".json":
         with contextlib.suppress(ValueError):
             text = " \n ".join(_strings(json.loads(text)))
@@ -113,14 +122,17 @@ class _Reader:
         return self.cache[digest]
 
 
-def audit_tree(project: Project, plan: Plan, tree: Path, shown_as: Path, report: Report, reader: _Reader) -> None:
-    """Check one variant tree; report each leak (file and source) as a located error."""
+def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, report: Report, reader: _Reader) -> None:
+    """Check one variant tree, and the files at its tier's root; report each leak (file and source)."""
     hidden_hashes = {_sha256((project.root / "content" / a).read_bytes()): a for a in plan.hidden_assets}
+    tree = out / plan.variant.id
+    tier_root = tree.parent
+    paths = sorted(p for p in tree.rglob("*") if p.is_file()) + sorted(p for p in tier_root.iterdir() if p.is_file())
     files: list[tuple[str, _FileWords]] = []
-    for path in sorted(p for p in tree.rglob("*") if p.is_file()):
+    for path in paths:
         data = path.read_bytes()
         digest = _sha256(data)
-        label = (shown_as / path.relative_to(tree)).as_posix()
+        label = (shown_as / path.relative_to(out)).as_posix()
         if digest in hidden_hashes:
             report.error(
                 label, 1, "leak-asset", f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}"
@@ -153,7 +165,7 @@ def audit_output(project: Project, out: Path, shown_as: Path, report: Report, va
         variants = [v for v in all_variants(project) if (out / v.id).is_dir()]
     reader = _Reader()
     for variant in variants:
-        audit_tree(project, plan_variant(project, variant), out / variant.id, shown_as / variant.id, report, reader)
+        audit_tree(project, plan_variant(project, variant), out, shown_as, report, reader)
     return len(variants)
 
 

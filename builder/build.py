@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -23,7 +22,7 @@ from .load import load_project
 from .models import Project, Variant
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
-from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, variant_overrides
+from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
 from .stage import plan_variant, write_variant
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
@@ -99,7 +98,7 @@ def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, 
     try:
         results = _render_all(project, variants, staging, jobs, progress)
         for result in results:
-            _report_render(result, report)
+            report_render(result, report)
         if report.failed(strict):
             return []
         write_tier_roots(project.program, staging, variants)
@@ -137,15 +136,3 @@ def _render_all(project: Project, variants: list[Variant], staging: Path, jobs: 
             results.append(result)
             progress("rendered", result)
     return sorted(results, key=lambda r: r.variant_id)
-
-
-_DOC_FILE = re.compile(r"Doc file '([^']+)'")
-
-
-def _report_render(result: RenderResult, report: Report) -> None:
-    for message in result.warnings:
-        doc = _DOC_FILE.search(message)
-        path = f"content/{doc.group(1)}" if doc else "mkdocs.yml"
-        report.warn(path, 1, "mkdocs", f"{result.variant_id}: {message}")
-    if result.error:
-        report.error("mkdocs.yml", 1, "render", f"{result.variant_id}: MkDocs failed: {result.error}")

@@ -153,5 +153,7 @@ def audit_command(directory: Path, project: Path) -> None:
         return
     report = Report()  # the audit judges the output; content problems are `check`'s business
     trees = audit_output(loaded, directory.absolute(), directory, report)
+    if trees == 0:
+        report.error(str(directory), 1, "audit-empty", "no <region>/<tier>/<version> trees of this project here: nothing was audited")
     _finish(report, strict=False)
     click.echo(f"partnerkb: audited {trees} tree(s) in {directory}: no leaks", err=True)

@@ -116,7 +116,9 @@ def _check_opening(fence: str, name: str, values: tuple[str, ...], number: int) 
     lookalike = _GATE_LOOKALIKE.match(name)
     if name not in examples and lookalike:
         meant = "region" if lookalike.group(1).lower().startswith("region") else "tier"
-        return [GateProblem(number, "gate-name", f"'{fence} {name}' is not a gate; write '{examples[meant]}' (lower case, values after '|')")]
+        return [
+            GateProblem(number, "gate-name", f"'{fence} {name}' is not a gate; write '{examples[meant]}' (lower case, values after '|')")
+        ]
     return []
 
 

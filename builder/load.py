@@ -69,7 +69,12 @@ def load_project(root: Path, report: Report) -> Project:
         raise ProblemsFound()
     locales = load_locales(root, program, report)
     pages, assets = load_content(root, program, report)
-    return Project(root=root, program=program, pages=pages, assets=assets, locales=locales)
+    return Project(root=root, program=program, pages=pages, assets=assets, locales=locales, mentions=asset_mentions(pages, assets))
+
+
+def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """Which pages name each asset's file: the safe side of deciding what an asset belongs to."""
+    return {asset: frozenset(p.source for p in pages if PurePosixPath(asset).name in p.text) for asset in assets}
 
 
 # --- program.yml -------------------------------------------------------------------------------
@@ -211,7 +216,11 @@ def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Pa
             continue
         (markdown if file.suffix == ".md" else assets).append(relative)
     sources = [_read_page(root, relative, program, report) for relative in markdown]
-    originals = {relative for relative in markdown if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)}
+    originals = {
+        relative
+        for relative in markdown
+        if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)
+    }
     pages = _inherit(program, [p for p in sources if p is not None], originals, report)
     _check_unique_urls(pages, report)
     return tuple(pages), tuple(assets)
@@ -349,7 +358,12 @@ def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str],
         known = tier_ids if found.kind is gate.GateKind.TIER else region_ids
         for value in found.values:
             if value not in known:
-                report.error(source, found.start + 1, f"unknown-{found.kind}", f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}")
+                report.error(
+                    source,
+                    found.start + 1,
+                    f"unknown-{found.kind}",
+                    f"/// {found.kind}: unknown {found.kind} '{value}'{did_you_mean(value, known)}",
+                )
                 ok = False
     return ok
 

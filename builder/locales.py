@@ -52,7 +52,9 @@ def load_locales(root: Path, program: Program, report: Report) -> dict[str, Loca
             if key in file.strings:
                 continue
             if is_default:
-                report.error(file.path, file.first_line, "locale-missing-key", f"missing label '{key}' (the default language must have every label)")
+                report.error(
+                    file.path, file.first_line, "locale-missing-key", f"missing label '{key}' (the default language must have every label)"
+                )
             else:
                 report.warn(file.path, file.first_line, "locale-missing-key", f"missing label '{key}'; '{defaults.path}' is used instead")
         usable = {}
@@ -99,6 +101,8 @@ def _placeholders_ok(file: _File, key: str, value: str, allowed: tuple[str, ...]
     unknown = [name for name in fields if name not in allowed]
     if unknown:
         expected = ", ".join(f"{{{name}}}" for name in allowed) or "none"
-        report.error(file.path, file.lines[key], "locale-placeholder", f"{key}: unknown placeholder {{{unknown[0]}}} (expected: {expected})")
+        report.error(
+            file.path, file.lines[key], "locale-placeholder", f"{key}: unknown placeholder {{{unknown[0]}}} (expected: {expected})"
+        )
         return False
     return True

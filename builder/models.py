@@ -125,9 +125,8 @@ class Project:
     pages: tuple[Page, ...]
     assets: tuple[str, ...]  # non-Markdown files under content/, relative to content/
     locales: Mapping[str, Locale] = field(default_factory=dict)
-
-    def pages_in(self, lang: str) -> tuple[Page, ...]:
-        return tuple(p for p in self.pages if p.lang == lang)
+    # For each asset, the sources of the pages that name its file, in a link or in any other way.
+    mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,12 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
         return
     if "nav" in base:
         line = _line_of_key(project.root / "mkdocs.yml", "nav")
-        report.error("mkdocs.yml", line, "mkdocs-nav", "nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it")
+        report.error(
+            "mkdocs.yml",
+            line,
+            "mkdocs-nav",
+            "nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it",
+        )
     captured = _capture_mkdocs_log()
     try:
         with tempfile.TemporaryDirectory() as site:
@@ -270,3 +275,15 @@ def split_search_index(site_dir: Path, languages: tuple[str, ...]) -> None:
         config = {**index["config"], "lang": [lang] if lang in LUNR_LANGUAGES else ["en"]}
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
+
+
+def report_render(result: RenderResult, report: Report) -> None:
+    """MkDocs' warnings as located problems (the same warning from several variants is kept once)."""
+    for message in result.warnings:
+        doc = _DOC_FILE.search(message)
+        report.warn(f"content/{doc.group(1)}" if doc else "mkdocs.yml", 1, "mkdocs", f"MkDocs: {message}")
+    if result.error:
+        report.error("mkdocs.yml", 1, "render", f"{result.variant_id}: MkDocs failed: {result.error}")

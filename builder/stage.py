@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import shutil
+from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import yaml
 
@@ -85,12 +86,24 @@ def _without_front_matter_keys(lines: list[str]) -> list[str]:
 
 
 def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Assets referenced by what the variant shows go along; those referenced only by hidden text stay out."""
-    referenced_anywhere = {link.target for page in project.pages for link in find_links(page.text.split("\n"), page.path)}
-    shown = {link.target for s in staged for link in find_links(s.text.split("\n"), s.page.path)}
-    keep = tuple(a for a in project.assets if a in shown or a not in referenced_anywhere)
-    drop = tuple(a for a in project.assets if a not in keep)
-    return keep, drop
+    """Which assets go along with a variant, and which stay out because only hidden text names them.
+
+    An asset goes along when a page the variant shows links to it, or names its file (in HTML, CSS,
+    any syntax) and no other asset has that file name, or when no page names it at all (a download
+    or image that the theme uses). Everything else stays out: an asset that only gated text names is
+    never published, whatever syntax names it.
+    """
+    linked = {link.target for s in staged if not s.teaser for link in find_links(s.text.split("\n"), s.page.path)}
+    names = Counter(PurePosixPath(a).name for a in project.assets)
+    shown_text = {s.page.source: s.text for s in staged if not s.teaser}
+    keep: list[str] = []
+    drop: list[str] = []
+    for asset in project.assets:
+        name = PurePosixPath(asset).name
+        mentioned_by = project.mentions.get(asset, frozenset())
+        named_here = names[name] == 1 and any(name in shown_text.get(source, "") for source in mentioned_by)
+        (keep if asset in linked or named_here or not mentioned_by else drop).append(asset)
+    return tuple(keep), tuple(drop)
 
 
 def _untranslated_teasers(project: Project, page: Page, variant: Variant) -> list[StagedPage]:

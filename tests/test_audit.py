@@ -119,3 +119,29 @@ def test_json_is_decoded_not_grepped(dist_copy: tuple[Path, Path]) -> None:
     target.write_text(json.dumps(index, ensure_ascii=True), encoding="utf-8")
     code, output = audit(project, dist)
     assert code == 1 and "content/eu-only.md" in output
+
+
+@pytest.mark.parametrize("relative", ["eu/silver/_redirects", "eu/silver/1.0/feed.rss", "eu/silver/1.0/data.yaml"])
+def test_files_of_any_name_are_read(dist_copy: tuple[Path, Path], relative: str) -> None:
+    project, dist = dist_copy
+    (dist / relative).write_text(f"/old /new 301\n# {GOLD_TEXT}\n", encoding="utf-8")
+    code, output = audit(project, dist)
+    assert code == 1 and f"{dist / relative}:1: leak: text of 'content/guide.md'" in output
+
+
+def test_a_folder_without_trees_is_not_a_pass(tiny_built: tuple[Path, Path], tmp_path: Path) -> None:
+    project, _ = tiny_built
+    code, output = audit(project, tmp_path)
+    assert code == 1 and "nothing was audited" in output
+
+
+def test_paths_are_relative_to_the_current_directory(
+    tiny_built: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project, dist = tiny_built
+    shutil.copytree(dist, tmp_path / "out")
+    (tmp_path / "out/na/registered/1.0/leak.txt").write_text(EU_TEXT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, output = audit(project, Path("out"))
+    assert code == 1
+    assert "out/na/registered/1.0/leak.txt:1: leak: text of 'content/eu-only.md' hidden from tier 'registered' of region 'na'" in output

@@ -21,7 +21,45 @@ def page(front: str, body: str = "# Title\n\nBody text.\n") -> str:
 
 PROGRAM = (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text(encoding="utf-8")
 
+GERMAN = (Path(__file__).parent / "fixtures/tiny/locales/de.yml").read_text(encoding="utf-8")
+MKDOCS = (Path(__file__).parent / "fixtures/tiny/mkdocs.yml").read_text(encoding="utf-8")
+
 CASES = {
+    "unknown placeholder in a label": (
+        "locales/de.yml",
+        GERMAN.replace("'{tier}-Partner'", "'{tierr}-Partner'"),
+        "locales/de.yml:2: tier.badge: unknown placeholder {tierr} (expected: {tier})",
+    ),
+    "stray brace in a label": (
+        "locales/de.yml",
+        GERMAN.replace("'{tier}-Partner'", "'{tier-Partner'"),
+        "locales/de.yml:2: tier.badge: expected '}' before end of string (write '{{' and '}}' for literal braces)",
+    ),
+    "nav in mkdocs.yml": (
+        "mkdocs.yml",
+        MKDOCS + "nav:\n  - index.md\n",
+        "mkdocs.yml:13: nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it",
+    ),
+    "bad YAML in mkdocs.yml": (
+        "mkdocs.yml",
+        MKDOCS.replace("  name: material", "  name: [material"),
+        "mkdocs.yml:4: invalid YAML: expected ',' or ']', but got ':'",
+    ),
+    "page with another Markdown suffix": (
+        "content/notes.markdown",
+        page("title: Notes\ntier: gold\n"),
+        "content/notes.markdown:1: Markdown pages end in '.md': rename to 'notes.md'",
+    ),
+    "gate look-alike": (
+        "content/bad.md",
+        page("title: Bad\n", "# Bad\n\n/// Tier | gold\nGold only.\n///\n"),
+        "content/bad.md:7: '/// Tier' is not a gate; write '/// tier | gold' (lower case, values after '|')",
+    ),
+    "empty program.yml": (
+        "partners/program.yml",
+        "# nothing yet\n",
+        "partners/program.yml:1: the file is empty: it declares default_language, tiers, regions and versions",
+    ),
     "discount outside 0-100": (
         "partners/program.yml",
         PROGRAM.replace("discount: 30", "discount: 130"),
@@ -177,3 +215,27 @@ def test_check_json_lists_problems(tiny: Path) -> None:
             "message": "tier: unknown tier 'golld' (did you mean 'gold'?)",
         }
     ]
+
+
+def test_non_utf8_page_names_the_line_of_the_bad_byte(tiny: Path) -> None:
+    (tiny / "content/latin1.md").write_bytes(b"---\ntitle: Caf\xe9\n---\n")
+    code, output = run("check", "--project", str(tiny))
+    assert code == 1
+    assert "content/latin1.md:2: not UTF-8 text: byte 0xe9 cannot be decoded (save the file as UTF-8)" in output.splitlines()
+
+
+def test_byte_order_mark_does_not_hide_front_matter(tiny: Path) -> None:
+    from builder.load import load_project
+    from builder.problems import Report
+
+    (tiny / "content/bom.md").write_bytes("\ufeff---\ntitle: BOM\ntier: gold\n---\n\n# BOM\n".encode())
+    project = load_project(tiny, Report())
+    assert next(p for p in project.pages if p.path == "bom.md").min_tier.id == "gold"
+
+
+def test_strict_build_with_a_missing_label_writes_nothing(tiny: Path, tmp_path: Path) -> None:
+    german = tiny / "locales/de.yml"
+    german.write_text(german.read_text(encoding="utf-8").replace("  badge: '{tier}-Partner'\n", ""), encoding="utf-8")
+    code, output = run("build", "--strict", "--project", str(tiny), "--out", str(tmp_path / "dist"))
+    assert code == 1 and "locales/de.yml:1: warning: missing label 'tier.badge'; 'locales/en.yml' is used instead" in output
+    assert not (tmp_path / "dist").exists()

@@ -156,3 +156,28 @@ def test_same_inputs_give_identical_output(tmp_path: Path) -> None:
     second = {p.relative_to(trees[1]): p.read_bytes() for p in trees[1].rglob("*") if p.is_file()}
     assert sorted(first) == sorted(second)
     assert [path for path in first if first[path] != second[path]] == []
+
+
+def test_lower_variant_docs_dir_never_holds_gated_words(tiny: Path, tmp_path: Path) -> None:
+    """Gating happens before MkDocs: the staged docs_dir of a lower tier has neither the words nor the asset."""
+    from builder.load import load_project
+    from builder.models import Variant
+    from builder.problems import Report
+    from builder.stage import plan_variant, write_variant
+
+    project = load_project(tiny, Report())
+    program = project.program
+    docs = tmp_path / "docs"
+    write_variant(project, plan_variant(project, Variant(program.region("na"), program.tier("silver"), program.versions[0])), docs)
+    staged = {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+    assert "img/gold.svg" not in staged and "vault.md" not in staged and "eu-only.md" not in staged
+    for words in (b"crimson falcon", b"quantum marmalade", b"obsidian lantern", b"sovereign enclave", b"extended protection window"):
+        assert not any(words in data for data in staged.values()), words
+
+
+def test_out_is_relative_to_the_current_directory(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, output = run("build", "--project", str(tiny), "--out", "site-out", "--region", "na", "--tier", "gold")
+    assert code == 0, output
+    assert (tmp_path / "site-out/na/gold/1.0/index.html").exists()
+    assert "into site-out" in output

@@ -72,25 +72,46 @@ def machine_busy_seconds() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+def memory_limit_bytes() -> int:
+    """Address-space cap of every timed process: 75 % of the machine's memory (others share it)."""
+    try:
+        total_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().split("\n") if line.startswith("MemTotal:"))
+    except (OSError, StopIteration):
+        return resource.RLIM_INFINITY
+    return int(total_kb * 1024 * MEMORY_SHARE)
+
+
+MEMORY_SHARE = 0.75
+
+
+def _limit_memory() -> None:
+    limit = memory_limit_bytes()
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 @dataclass
 class Sample:
     wall: float  # seconds, perf_counter around subprocess.run
     cpu: float  # user + system seconds of the process and all its (waited-for) children
     others: float  # CPU seconds used meanwhile by processes that are not ours (noise)
+    failed: str = ""  # why the command failed; empty when it succeeded
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> Sample:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy = machine_busy_seconds()
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=child_env(), capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=cwd, env=child_env(), capture_output=True, text=True, preexec_fn=_limit_memory)
     wall = time.perf_counter() - started
     busy = machine_busy_seconds() - busy
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        sys.exit(f"run.py: command failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Sample(wall, cpu, max(0.0, busy - cpu) if busy else float("nan"))
+    sample = Sample(wall, cpu, max(0.0, busy - cpu) if busy else float("nan"))
+    if proc.returncode != 0:
+        last = (proc.stderr.strip() or proc.stdout.strip()).split("\n")[-1:]
+        sample.failed = f"exit {proc.returncode}" + (f": {last[0][:200]}" if last and last[0] else "")
+        print(f"run.py: command failed ({sample.failed}): {' '.join(cmd)}\n{proc.stderr[-2000:]}", file=sys.stderr)
+    return sample
 
 
 @dataclass
@@ -108,7 +129,8 @@ class Bench:
         return self.variants * self.languages * self.pages
 
     def median(self, attribute: str) -> float:
-        return statistics.median(getattr(s, attribute) for s in self.samples)
+        good = [s for s in self.samples if not s.failed] or self.samples
+        return statistics.median(getattr(s, attribute) for s in good)
 
 
 # --- plain MkDocs baselines ----------------------------------------------------------------
@@ -207,9 +229,9 @@ def benchmark(args: argparse.Namespace) -> None:
     cmd = [tool("partnerkb"), "build", "--project", str(portal), "--out", str(dist), "--jobs", str(JOBS)]
     for tier in args.tiers or ():
         cmd += ["--tier", tier]
-    benches = [Bench("partnerkb build", cmd, [dist], variants, languages, args.pages)]
-    for label, langs in (("mkdocs (en only)", args.languages[:1]), ("mkdocs + i18n", args.languages)):
-        if label == "mkdocs + i18n" and len(langs) == 1:
+    benches = [Bench("partnerkb build", cmd, [dist], variants, languages, args.pages)] if "partnerkb" in args.only else []
+    for key, label, langs in (("mkdocs", "mkdocs (en only)", args.languages[:1]), ("i18n", "mkdocs + i18n", args.languages)):
+        if key not in args.only or (key == "i18n" and len(langs) == 1):
             continue
         folder = OUT / f"plain-{args.pages}-{'-'.join(langs)}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -218,7 +240,9 @@ def benchmark(args: argparse.Namespace) -> None:
         benches.append(Bench(label, [tool("mkdocs"), "build", "-q", "-f", str(config)], [folder / "site"], 1, len(langs), args.pages))
         print(f"{label}: {folder.relative_to(REPO)}/docs: {pages} Markdown files")
 
-    print(f"\nload average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
+    print(
+        f"\nload average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs; memory cap per process {memory_limit_bytes() / 2**30:.1f} GiB"
+    )
     for run in range(args.runs):
         for bench in benches:
             for path in bench.clean:
@@ -264,15 +288,21 @@ def report(args: argparse.Namespace, benches: list[Bench]) -> None:
     )
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for b in benches:
+        failures = [s.failed for s in b.samples if s.failed]
+        if len(failures) == len(b.samples):
+            print(
+                f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | failed after {b.median('wall'):.0f} s ({failures[0]}) | | | {b.median('cpu'):.1f} | | {b.median('others'):.1f} |"
+            )
+            continue
         wall, cpu, others = b.median("wall"), b.median("cpu"), b.median("others")
         spread = f" ({min(s.wall for s in b.samples):.1f}–{max(s.wall for s in b.samples):.1f})" if len(b.samples) > 1 else ""
         print(
             f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | {wall:.1f}{spread} | {wall / b.variants:.2f} | "
             f"{1000 * wall / b.renders:.2f} | {cpu:.1f} | {1000 * cpu / b.renders:.2f} | {others:.1f} |"
         )
-    ours = benches[0]
+    ours = next((b for b in benches if b.name == "partnerkb build" and not all(s.failed for s in b.samples)), None)
     i18n = next((b for b in benches if b.name == "mkdocs + i18n"), None) or benches[-1]
-    if i18n is not ours:
+    if ours is not None and i18n is not ours:
         cpu_ratio = (ours.median("cpu") / ours.variants) / i18n.median("cpu")
         print(
             f"\npartnerkb per variant vs {i18n.name}: {cpu_ratio:.2f}× the CPU "
@@ -400,7 +430,12 @@ def profile(args: argparse.Namespace) -> None:
     ]
     print(f"\n$ {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in cmd)}")
     sample = timed(cmd, cwd=REPO)
-    print(f"  {sample.wall:.1f} s wall, {sample.cpu:.1f} s CPU (main and worker), {sample.others:.1f} s CPU of other processes")
+    print(
+        f"  {sample.wall:.1f} s wall, {sample.cpu:.1f} s CPU (main and worker), {sample.others:.1f} s CPU of other processes"
+        + (f"; FAILED ({sample.failed})" if sample.failed else "")
+    )
+    if not main_prof.exists():
+        sys.exit("run.py: no main-process profile was written")
     print(f"\nMain process, phases (cumulative; nested phases are indented):\n{_phases(main_prof, MAIN_PHASES)}")
     print(f"\nMain process, top 15 by cumulative time ({main_prof.relative_to(REPO)}):\n{_top(main_prof, 'cumulative')}")
     print(f"\nMain process, own time per package:\n{_by_package(main_prof)}")
@@ -458,6 +493,13 @@ def main() -> None:
     parser.add_argument("--tiers", nargs="+", metavar="T", help="build only these tiers (default: all four)")
     parser.add_argument("--regions", type=int, default=1, help="regions of the synthetic portal, 1 to 3 (default: 1, eu)")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the synthetic text (default: 2026)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=["partnerkb", "mkdocs", "i18n"],
+        default=["partnerkb", "mkdocs", "i18n"],
+        help="time only these builds (default: all three)",
+    )
     parser.add_argument("--profile", action="store_true", help="profile one variant (eu/gold, --jobs 1) instead of timing")
     args = parser.parse_args()
     args.languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
