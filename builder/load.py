@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import gate
@@ -236,7 +236,18 @@ def split_language(relative: str, languages: tuple[str, ...], default: str) -> t
     return f"{match['stem']}.md", match["lang"]
 
 
-def _read_page(root: Path, relative: str, program: Program, report: Report) -> tuple[str, str, str, YamlMap, str] | None:
+@dataclass(frozen=True)
+class _Source:
+    """A page file as read, before its default-language page lends it tier and regions."""
+
+    path: str
+    lang: str
+    source: str
+    front: YamlMap
+    text: str
+
+
+def _read_page(root: Path, relative: str, program: Program, report: Report) -> _Source | None:
     source = f"content/{relative}"
     located = split_language(relative, program.languages, program.default_language)
     if located is None:
@@ -253,7 +264,7 @@ def _read_page(root: Path, relative: str, program: Program, report: Report) -> t
     front = _front_matter(text, source, report)
     if front is None:
         return None
-    return located[0], located[1], source, front, text
+    return _Source(located[0], located[1], source, front, text)
 
 
 def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
@@ -276,11 +287,11 @@ def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     return data if isinstance(data, YamlMap) else None
 
 
-def _inherit(program: Program, sources: list[tuple[str, str, str, YamlMap, str]], originals: set[str], report: Report) -> list[Page]:
+def _inherit(program: Program, sources: list[_Source], originals: set[str], report: Report) -> list[Page]:
     """Build pages; translations take tier, regions and teaser from their default-language page."""
-    by_path = {path: front for path, lang, _, front, _ in sources if lang == program.default_language}
+    by_path = {s.path: s.front for s in sources if s.lang == program.default_language}
     pages = []
-    for path, lang, source, front, text in sources:
+    for path, lang, source, front, text in ((s.path, s.lang, s.source, s.front, s.text) for s in sources):
         original = by_path.get(path)
         if original is None:
             if path not in originals:  # else the original's own problems are reported already
