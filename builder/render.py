@@ -190,7 +190,7 @@ def section_titles(locale: Locale) -> dict[str, str]:
 
 
 def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
-    """What theme/ shows: the tier badge, the region notice and the fallback notice, per language."""
+    """What theme/ shows: tier badge, region notice, fallback notice, "Gold and above" chips, per language."""
     default = project.program.default_language
     labels = {}
     for lang in variant.region.languages:
@@ -200,11 +200,26 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "tier_badge": locale.t("tier.badge", tier=tier_name),
             "region": locale.t("region.label", region=locale.t(f"regions.{variant.region.id}")),
             "region_notice": locale.t(f"notices.{variant.region.notice}"),
-            "fallback_notice": locale.t(
-                "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
-            ),
+            "fallback_notice": locale.t("fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")),
+            "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
         }
-    return {"tier": variant.tier.id, "region": variant.region.id, "default_language": default, "labels": labels}
+    return {
+        "tier": variant.tier.id,
+        "region": variant.region.id,
+        "default_language": default,
+        "labels": labels,
+        "page_tiers": _page_tiers(project, variant),
+    }
+
+
+def _page_tiers(project: Project, variant: Variant) -> dict[str, str]:
+    """The minimum tier of each gated page this variant shows, by its file in every language."""
+    tiers = {}
+    for page in project.pages:
+        if page.lang == project.program.default_language and page.min_tier.rank > 0 and page.visible_to(variant.region, variant.tier):
+            tiers[page.path] = page.min_tier.id
+            tiers.update({f"{page.path[:-3]}.{lang}.md": page.min_tier.id for lang in variant.region.languages[1:]})
+    return tiers
 
 
 def render(job: RenderJob) -> RenderResult:
