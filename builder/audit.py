@@ -159,16 +159,11 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def audit_output(project: Project, out: Path, shown_as: Path, report: Report, variants: list[Variant] | None = None) -> int:
-    """Audit every variant tree found under `out` (or only `variants`); return the number of trees."""
-    if variants is None:
-        variants = [v for v in all_variants(project) if (out / v.id).is_dir()]
+def audit_output(project: Project, out: Path, shown_as: Path, report: Report, plans: list[Plan] | None = None) -> int:
+    """Audit every variant tree found under `out` (or those of `plans`); return the number of trees."""
+    if plans is None:
+        plans = [plan_variant(project, v) for v in project.program.variants() if (out / v.id).is_dir()]
     reader = _Reader()
-    for variant in variants:
-        audit_tree(project, plan_variant(project, variant), out, shown_as, report, reader)
-    return len(variants)
-
-
-def all_variants(project: Project) -> list[Variant]:
-    program = project.program
-    return [Variant(r, t, v) for r in program.regions for t in program.tiers for v in program.versions]
+    for plan in plans:
+        audit_tree(project, plan, out, shown_as, report, reader)
+    return len(plans)

@@ -16,14 +16,14 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audit import all_variants, audit_output
+from .audit import audit_output
 from .check import check_links
 from .load import load_project
 from .models import Project, Variant
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
 from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
-from .stage import plan_variant, write_variant
+from .stage import Plan, plan_variant, write_variant
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
 
@@ -53,24 +53,33 @@ def select_variants(project: Project, selection: Selection) -> list[Variant]:
                 raise SelectionError(f"{option}: unknown value '{value}' (expected one of: {', '.join(known)})")
     return [
         v
-        for v in all_variants(project)
+        for v in program.variants()
         if (not selection.regions or v.region.id in selection.regions)
         and (not selection.tiers or v.tier.id in selection.tiers)
         and (not selection.versions or v.version.name in selection.versions)
     ]
 
 
-def check_project(root: Path, report: Report) -> Project | None:
+@dataclass(frozen=True)
+class Checked:
+    """A loaded project and the plan of each of its variants, by variant id."""
+
+    project: Project
+    plans: dict[str, Plan]
+
+
+def check_project(root: Path, report: Report) -> Checked | None:
     """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml."""
     try:
         project = load_project(root, report)
     except ProblemsFound:
         return None
-    check_links(project, [plan_variant(project, v) for v in all_variants(project)], report)
-    check_base_config(project, all_variants(project)[0], report)
+    plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
+    check_links(project, plans.values(), report)
+    check_base_config(project, project.program.variants()[0], report)
     if not (root / "theme" / "main.html").is_file():
         report.error("theme/main.html", 1, "missing-file", "file not found: the theme overrides (tier badge, notices) live in theme/")
-    return project
+    return Checked(project, plans)
 
 
 def source_epoch(root: Path) -> int:
@@ -89,21 +98,23 @@ Progress = Callable[[str, "RenderResult | int"], None]
 
 def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, report: Report, progress: Progress) -> list[Variant]:
     """Build the selected variants into `out`; on any problem (or a warning under strict) `out` is untouched."""
-    project = check_project(root, report)
-    if project is None or report.failed(strict):
+    checked = check_project(root, report)
+    if checked is None or report.failed(strict):
         return []
+    project = checked.project
     variants = select_variants(project, selection)
+    plans = [checked.plans[v.id] for v in variants]
     staging = out.parent / f".{out.name}.partnerkb-staging"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        results = _render_all(project, variants, staging, jobs, progress)
+        results = _render_all(project, plans, staging, jobs, progress)
         for result in results:
             report_render(result, report)
         if report.failed(strict):
             return []
         write_tier_roots(project.program, staging, variants)
         progress("audit", len(variants))
-        audit_output(project, staging, out, report, variants)
+        audit_output(project, staging, out, report, plans)
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)
@@ -113,14 +124,15 @@ def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, 
     return variants
 
 
-def _render_all(project: Project, variants: list[Variant], staging: Path, jobs: int, progress: Progress) -> list[RenderResult]:
+def _render_all(project: Project, plans: list[Plan], staging: Path, jobs: int, progress: Progress) -> list[RenderResult]:
     base = read_base_config(project)
     epoch = source_epoch(project.root)
     render_jobs = []
-    for variant in variants:
+    for plan in plans:
+        variant = plan.variant
         docs_dir = staging / "_docs" / variant.id
         site_dir = staging / variant.id
-        write_variant(project, plan_variant(project, variant), docs_dir)
+        write_variant(project, plan, docs_dir)
         overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
         render_jobs.append(
             RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch)

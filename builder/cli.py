@@ -147,12 +147,12 @@ def audit_command(directory: Path, project: Path) -> None:
     content.
     """
     report = Report()
-    loaded = check_project(project.resolve(), report)
-    if loaded is None:
+    checked = check_project(project.resolve(), report)
+    if checked is None:
         _finish(report, strict=False)
         return
     report = Report()  # the audit judges the output; content problems are `check`'s business
-    trees = audit_output(loaded, directory.absolute(), directory, report)
+    trees = audit_output(checked.project, directory.absolute(), directory, report)
     if trees == 0:
         report.error(str(directory), 1, "audit-empty", "no <region>/<tier>/<version> trees of this project here: nothing was audited")
     _finish(report, strict=False)

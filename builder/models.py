@@ -68,6 +68,10 @@ class Program:
     def lowest_tier(self) -> Tier:
         return self.tiers[0]
 
+    def variants(self) -> list[Variant]:
+        """Every (region, tier, version), in the order of the program."""
+        return [Variant(r, t, v) for r in self.regions for t in self.tiers for v in self.versions]
+
     @property
     def languages(self) -> tuple[str, ...]:
         """Every language any region builds, the default first."""

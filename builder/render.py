@@ -200,7 +200,9 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "tier_badge": locale.t("tier.badge", tier=tier_name),
             "region": locale.t("region.label", region=locale.t(f"regions.{variant.region.id}")),
             "region_notice": locale.t(f"notices.{variant.region.notice}"),
-            "fallback_notice": locale.t("fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")),
+            "fallback_notice": locale.t(
+                "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
+            ),
             "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
         }
     return {

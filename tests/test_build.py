@@ -185,6 +185,10 @@ def test_out_is_relative_to_the_current_directory(tiny: Path, tmp_path: Path, mo
 
 def test_gated_page_says_which_tiers_see_it(tiny_built: tuple[Path, Path]) -> None:
     _, dist = tiny_built
-    assert '<span class="pkb-required pkb-required--gold">Gold and above</span>' in (dist / "eu/gold/1.0/secret/index.html").read_text(encoding="utf-8")
-    assert '<span class="pkb-required pkb-required--gold">ab Gold</span>' in (dist / "eu/gold/1.0/de/secret/index.html").read_text(encoding="utf-8")
+    assert '<span class="pkb-required pkb-required--gold">Gold and above</span>' in (dist / "eu/gold/1.0/secret/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<span class="pkb-required pkb-required--gold">ab Gold</span>' in (dist / "eu/gold/1.0/de/secret/index.html").read_text(
+        encoding="utf-8"
+    )
     assert "pkb-required" not in (dist / "eu/gold/1.0/guide/index.html").read_text(encoding="utf-8")
