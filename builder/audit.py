@@ -3,7 +3,8 @@
 For every variant tree, the plan of that variant (the same one the build used) names the text it
 must not contain and the assets it must not carry. Every output file is decoded (HTML and XML
 without tags and entities, JSON string by string with its escapes, `.gz` unpacked) and searched for
-that text as runs of words; hidden assets are found by content hash, whatever their name.
+that text; hidden assets are found by content hash, whatever their name. Files are read one at a
+time, so memory does not grow with the size of the output.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import hashlib
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .models import Project, Variant
-from .problems import Report
+from .problems import Problem, Report, Severity
 from .stage import Plan, plan_variant
 
 _TAG = re.compile(r"<[^>]*>")
@@ -31,7 +33,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 _MIN_PHRASE = 16
 _MIN_PHRASE_CJK = 8
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SHINGLE = 4  # words per run looked up in the output
+_CACHED_BYTES = 1 << 20
 
 
 def normalize(text: str) -> str:
@@ -45,21 +47,38 @@ def _markdown_words(line: str) -> str:
 
 @dataclass(frozen=True)
 class Phrase:
-    words: tuple[str, ...]
+    text: str  # normalized words, single spaces
     source: str
 
 
 def forbidden_phrases(plan: Plan) -> list[Phrase]:
     """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately."""
     shown = " \n ".join(_markdown_words(line) for page in plan.pages for line in page.text.split("\n"))
-    phrases: dict[tuple[str, ...], Phrase] = {}
+    phrases: dict[str, Phrase] = {}
     for hidden in plan.hidden:
         words = _markdown_words(hidden.text)
         if len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE) or words in shown:
             continue
-        key = tuple(words.split(" "))
-        phrases.setdefault(key, Phrase(key, hidden.source))
+        phrases.setdefault(words, Phrase(words, hidden.source))
     return list(phrases.values())
+
+
+class _PhraseIndex:
+    """Phrases filed under their rarest word, so that a file is compared only with phrases it may hold."""
+
+    def __init__(self, phrases: list[Phrase]) -> None:
+        frequency = Counter(word for phrase in phrases for word in set(phrase.text.split(" ")))
+        self.by_word: dict[str, list[Phrase]] = {}
+        for phrase in phrases:
+            rarest = min(phrase.text.split(" "), key=lambda word: (frequency[word], word))
+            self.by_word.setdefault(rarest, []).append(phrase)
+        self.words = frozenset(self.by_word)
+
+    def found_in(self, words: str) -> list[Phrase]:
+        """The phrases that `words` (normalized text) contains."""
+        padded = f" {words} "
+        candidates = self.words.intersection(words.split(" "))
+        return [p for word in sorted(candidates) for p in self.by_word[word] if f" {p.text} " in padded]
 
 
 def _decode(path: Path, data: bytes) -> str | None:
@@ -94,61 +113,49 @@ def _strings(value: Any) -> Iterator[str]:
             yield from _strings(item)
 
 
-class _FileWords:
-    """The words of one output file, and its runs of `_SHINGLE` words for fast lookups."""
-
-    def __init__(self, text: str) -> None:
-        self.words = f" {normalize(text)} "
-        tokens = self.words.split()
-        self.runs = frozenset(tuple(tokens[i : i + _SHINGLE]) for i in range(max(len(tokens) - _SHINGLE + 1, 0)))
-
-    def contains(self, phrase: Phrase) -> bool:
-        words = phrase.words
-        if len(words) >= _SHINGLE and not all(words[i : i + _SHINGLE] in self.runs for i in range(0, len(words) - _SHINGLE + 1, _SHINGLE)):
-            return False
-        return f" {' '.join(words)} " in self.words
-
-
 class _Reader:
-    """Decodes output files once per content hash: trees of one build share most of their files."""
+    """Normalized text of output files, kept by content hash for files that many trees share.
+
+    Theme scripts and styles are the same bytes in every tree; pages differ. Memory stays bounded:
+    only files up to `_CACHED_BYTES` are kept.
+    """
 
     def __init__(self) -> None:
-        self.cache: dict[str, _FileWords | None] = {}
+        self.cache: dict[str, str | None] = {}
 
-    def words(self, path: Path, data: bytes, digest: str) -> _FileWords | None:
-        if digest not in self.cache:
-            decoded = _decode(path, data)
-            self.cache[digest] = _FileWords(decoded) if decoded is not None else None
-        return self.cache[digest]
+    def words(self, path: Path, data: bytes, digest: str) -> str | None:
+        if digest in self.cache:
+            return self.cache[digest]
+        decoded = _decode(path, data)
+        words = normalize(decoded) if decoded is not None else None
+        if len(data) <= _CACHED_BYTES:
+            self.cache[digest] = words
+        return words
 
 
-def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, report: Report, reader: _Reader) -> None:
-    """Check one variant tree, and the files at its tier's root; report each leak (file and source)."""
+def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, reader: _Reader | None = None) -> list[Problem]:
+    """Check one variant tree, and the files at its tier's root; return each leak, naming file and source."""
+    reader = reader or _Reader()
     hidden_hashes = {_sha256((project.root / "content" / a).read_bytes()): a for a in plan.hidden_assets}
+    index = _PhraseIndex(forbidden_phrases(plan))
     tree = out / plan.variant.id
-    tier_root = tree.parent
-    paths = sorted(p for p in tree.rglob("*") if p.is_file()) + sorted(p for p in tier_root.iterdir() if p.is_file())
-    files: list[tuple[str, _FileWords]] = []
+    paths = sorted(p for p in tree.rglob("*") if p.is_file()) + sorted(p for p in tree.parent.iterdir() if p.is_file())
+    leaks: list[Problem] = []
+    reported: set[str] = set()
     for path in paths:
         data = path.read_bytes()
         digest = _sha256(data)
         label = (shown_as / path.relative_to(out)).as_posix()
         if digest in hidden_hashes:
-            report.error(
-                label, 1, "leak-asset", f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}"
-            )
-        words = reader.words(path, data, digest)
-        if words is not None:
-            files.append((label, words))
-    for phrase in forbidden_phrases(plan):
-        found = next((label for label, words in files if words.contains(phrase)), None)
-        if found is not None:
-            report.error(
-                found,
-                1,
-                "leak-text",
-                f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{' '.join(phrase.words)[:80]}\"",
-            )
+            message = f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}"
+            leaks.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
+        words = reader.words(path, data, digest) if index.words else None
+        for phrase in index.found_in(words) if words else []:
+            if phrase.text not in reported:  # once, in the first file that has it
+                reported.add(phrase.text)
+                message = f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{phrase.text[:80]}\""
+                leaks.append(Problem(label, 1, Severity.ERROR, "leak-text", message))
+    return leaks
 
 
 def _who(variant: Variant) -> str:
@@ -159,11 +166,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def audit_output(project: Project, out: Path, shown_as: Path, report: Report, plans: list[Plan] | None = None) -> int:
-    """Audit every variant tree found under `out` (or those of `plans`); return the number of trees."""
-    if plans is None:
-        plans = [plan_variant(project, v) for v in project.program.variants() if (out / v.id).is_dir()]
+def audit_output(project: Project, out: Path, shown_as: Path, report: Report) -> int:
+    """Audit every variant tree found under `out`; return the number of trees."""
+    plans = [plan_variant(project, v) for v in project.program.variants() if (out / v.id).is_dir()]
     reader = _Reader()
     for plan in plans:
-        audit_tree(project, plan, out, shown_as, report, reader)
+        report.extend(audit_tree(project, plan, out, shown_as, reader))
     return len(plans)

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .audit import audit_output
+from .audit import audit_tree
 from .check import check_links
 from .load import load_project
 from .models import Project, Variant
@@ -106,15 +106,18 @@ def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, 
     plans = [checked.plans[v.id] for v in variants]
     staging = out.parent / f".{out.name}.partnerkb-staging"
     shutil.rmtree(staging, ignore_errors=True)
+    # Fork: workers inherit the imported MkDocs and Material instead of importing them again.
+    context = multiprocessing.get_context("fork")
     try:
-        results = _render_all(project, plans, staging, jobs, progress)
-        for result in results:
-            report_render(result, report)
-        if report.failed(strict):
-            return []
-        write_tier_roots(project.program, staging, variants)
-        progress("audit", len(variants))
-        audit_output(project, staging, out, report, plans)
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
+            for result in _render_all(pool, project, plans, staging, progress):
+                report_render(result, report)
+            if report.failed(strict):
+                return []
+            write_tier_roots(project.program, staging, variants)
+            progress("audit", len(plans))
+            for leaks in pool.map(audit_tree, *zip(*[(project, plan, staging, out) for plan in plans], strict=True)):
+                report.extend(leaks)
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)
@@ -124,7 +127,8 @@ def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, 
     return variants
 
 
-def _render_all(project: Project, plans: list[Plan], staging: Path, jobs: int, progress: Progress) -> list[RenderResult]:
+def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> list[RenderResult]:
+    """Stage every variant's docs_dir, then render them in the worker processes."""
     base = read_base_config(project)
     epoch = source_epoch(project.root)
     render_jobs = []
@@ -134,17 +138,13 @@ def _render_all(project: Project, plans: list[Plan], staging: Path, jobs: int, p
         site_dir = staging / variant.id
         write_variant(project, plan, docs_dir)
         overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
+        translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
         render_jobs.append(
-            RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch)
+            RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated)
         )
     progress("render", len(render_jobs))
     results: list[RenderResult] = []
-    # Fork: workers inherit the imported MkDocs and Material instead of importing them again.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, max_tasks_per_child=None) as pool:
-        futures = [pool.submit(render, job) for job in render_jobs]
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            progress("rendered", result)
+    for future in as_completed([pool.submit(render, job) for job in render_jobs]):
+        results.append(future.result())
+        progress("rendered", results[-1])
     return sorted(results, key=lambda r: r.variant_id)

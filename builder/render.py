@@ -66,6 +66,9 @@ class RenderJob:
     site_dir: str
     languages: tuple[str, ...]
     epoch: int
+    # For each language but the default, the URLs (below the language root) of its own pages; the
+    # other URLs of that language are fallbacks in the default language and stay out of its index.
+    translated: dict[str, frozenset[str]]
 
 
 @dataclass
@@ -168,7 +171,9 @@ def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
         "docs_structure": "suffix",
         "fallback_to_default": True,
         "reconfigure_material": True,
-        "reconfigure_search": True,
+        # The plugin's own de-duplication of the search index is quadratic in the number of pages;
+        # split_search_index drops fallback copies by URL instead.
+        "reconfigure_search": False,
         "languages": [
             {
                 "locale": lang,
@@ -241,7 +246,7 @@ def render(job: RenderJob) -> RenderResult:
             build(config)
         finally:
             config.plugins.on_shutdown()
-        split_search_index(Path(job.site_dir), job.languages)
+        split_search_index(Path(job.site_dir), job.languages, job.translated)
     except (MkDocsException, OSError) as exc:
         return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=str(exc) or type(exc).__name__)
     except Exception as exc:  # a theme template or plugin failing: report it like any render error
@@ -269,29 +274,35 @@ def _capture_mkdocs_log() -> _Capture:
     return handler
 
 
-def split_search_index(site_dir: Path, languages: tuple[str, ...]) -> None:
-    """Give every language its own search index, holding only its pages, with its lunr language.
+def split_search_index(site_dir: Path, languages: tuple[str, ...], translated: dict[str, frozenset[str]]) -> None:
+    """Give every language its own search index, holding only its own pages, with its lunr language.
 
-    mkdocs-static-i18n stacks every language into `search/search_index.json` at the site root. The
-    default language keeps that file; each other language gets `<lang>/search/search_index.json`,
-    which theme/'s search-language script makes Material load on that language's pages.
+    mkdocs-static-i18n stacks every language into `search/search_index.json` at the site root,
+    fallback copies included. The default language keeps that file; each other language gets
+    `<lang>/search/search_index.json` with the pages written in it, which theme/'s search-language
+    script makes Material load on that language's pages.
     """
     shared = site_dir / "search" / "search_index.json"
     if not shared.exists():
         return
     index = json.loads(shared.read_text(encoding="utf-8"))
-    others = languages[1:]
+    prefixes = {lang: f"{lang}/" for lang in languages[1:]}
     for lang in languages:
-        prefix = f"{lang}/"
-        if lang in others:
-            docs = [d for d in index["docs"] if d["location"].startswith(prefix)]
+        if lang in prefixes:
+            own = translated.get(lang, frozenset())
+            docs = [d for d in index["docs"] if d["location"].startswith(prefixes[lang]) and _page_of(d["location"], prefixes[lang]) in own]
             target = site_dir / lang / "search" / "search_index.json"
         else:
-            docs = [d for d in index["docs"] if not d["location"].startswith(tuple(f"{o}/" for o in others))]
+            docs = [d for d in index["docs"] if not d["location"].startswith(tuple(prefixes.values()))]
             target = shared
         config = {**index["config"], "lang": [lang] if lang in LUNR_LANGUAGES else ["en"]}
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _page_of(location: str, prefix: str) -> str:
+    """`de/deals/#protection` below `de/` is the page `deals/`."""
+    return location[len(prefix) :].split("#", 1)[0]
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")

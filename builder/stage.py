@@ -17,6 +17,7 @@ import yaml
 
 from . import gate
 from .links import find_links
+from .load import page_url
 from .models import Page, Project, Variant
 
 
@@ -47,6 +48,10 @@ class Plan:
     assets: tuple[str, ...]
     hidden: tuple[Hidden, ...]
     hidden_assets: tuple[str, ...]
+
+    def urls_in(self, lang: str) -> frozenset[str]:
+        """URLs (below the language root) of the pages staged in `lang` itself, not as fallbacks."""
+        return frozenset(page_url(s.page.path) for s in self.pages if s.name.endswith(f".{lang}.md"))
 
 
 def staged_name(page: Page, default_language: str) -> str:

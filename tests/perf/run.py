@@ -215,12 +215,12 @@ def prepare(args: argparse.Namespace) -> Path:
 
 
 def benchmark(args: argparse.Namespace) -> None:
-    portal = prepare(args)
-    program = yaml.safe_load((portal / "partners" / "program.yml").read_text(encoding="utf-8"))
-    tier_ids = [t["id"] for t in program["tiers"]]
+    tier_ids = [t["id"] for t in yaml.safe_load(generate.tiers_block())["tiers"]]
     unknown = [t for t in args.tiers or () if t not in tier_ids]
     if unknown:
         sys.exit(f"run.py: --tiers: unknown {', '.join(unknown)} (expected: {', '.join(tier_ids)})")
+    portal = prepare(args)
+    program = yaml.safe_load((portal / "partners" / "program.yml").read_text(encoding="utf-8"))
     tiers = args.tiers or tier_ids
     variants = len(program["regions"]) * len(tiers) * len(program["versions"])
     languages = len(args.languages)
@@ -250,7 +250,8 @@ def benchmark(args: argparse.Namespace) -> None:
             sample = timed(bench.cmd)
             bench.samples.append(sample)
             print(
-                f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.others:.2f} s CPU of other processes",
+                f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.others:.2f} s CPU of other processes"
+                + (f"; FAILED ({sample.failed})" if sample.failed else ""),
                 flush=True,
             )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
