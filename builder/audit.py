@@ -50,6 +50,11 @@ class Phrase:
     text: str  # normalized words, single spaces
     source: str
 
+    @property
+    def pairs(self) -> list[tuple[str, str]]:
+        words = self.text.split(" ")
+        return list(zip(words, words[1:], strict=False))
+
 
 def forbidden_phrases(plan: Plan) -> list[Phrase]:
     """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately."""
@@ -64,21 +69,34 @@ def forbidden_phrases(plan: Plan) -> list[Phrase]:
 
 
 class _PhraseIndex:
-    """Phrases filed under their rarest word, so that a file is compared only with phrases it may hold."""
+    """Phrases filed under their rarest word, so that a file is compared only with phrases it may hold.
+
+    A candidate is then checked against the file's pairs of adjacent words (a set lookup each)
+    before the full text is searched for it: most candidates fail there, cheaply.
+    """
 
     def __init__(self, phrases: list[Phrase]) -> None:
         frequency = Counter(word for phrase in phrases for word in set(phrase.text.split(" ")))
-        self.by_word: dict[str, list[Phrase]] = {}
+        self.by_word: dict[str, list[tuple[Phrase, list[tuple[str, str]]]]] = {}
         for phrase in phrases:
             rarest = min(phrase.text.split(" "), key=lambda word: (frequency[word], word))
-            self.by_word.setdefault(rarest, []).append(phrase)
+            self.by_word.setdefault(rarest, []).append((phrase, phrase.pairs))
         self.words = frozenset(self.by_word)
 
     def found_in(self, words: str) -> list[Phrase]:
         """The phrases that `words` (normalized text) contains."""
+        tokens = words.split(" ")
+        candidates = self.words.intersection(tokens)
+        if not candidates:
+            return []
+        pairs = set(zip(tokens, tokens[1:], strict=False))
         padded = f" {words} "
-        candidates = self.words.intersection(words.split(" "))
-        return [p for word in sorted(candidates) for p in self.by_word[word] if f" {p.text} " in padded]
+        return [
+            phrase
+            for word in sorted(candidates)
+            for phrase, phrase_pairs in self.by_word[word]
+            if all(pair in pairs for pair in phrase_pairs) and f" {phrase.text} " in padded
+        ]
 
 
 def _decode(path: Path, data: bytes) -> str | None:
