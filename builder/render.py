@@ -125,10 +125,11 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
         pass  # the reasons are in the captured log
     finally:
         logging.getLogger("mkdocs").removeHandler(captured)
-    for message in captured.messages:
-        key = re.match(r"Config value '(\w+)'", message)
-        line = _line_of_key(project.root / "mkdocs.yml", key.group(1)) if key else 1
-        report.error("mkdocs.yml", line, "mkdocs-config", message.replace("\n", " "))
+    for messages, add in ((captured.errors, report.error), (captured.messages, report.warn)):
+        for message in messages:
+            key = re.match(r"Config value '(\w+)'", message)
+            line = _line_of_key(project.root / "mkdocs.yml", key.group(1)) if key else 1
+            add("mkdocs.yml", line, "mkdocs-config", message.replace("\n", " "))
 
 
 def _line_of_key(path: Path, key: str) -> int:
@@ -248,21 +249,25 @@ def render(job: RenderJob) -> RenderResult:
             config.plugins.on_shutdown()
         split_search_index(Path(job.site_dir), job.languages, job.translated)
     except (MkDocsException, OSError) as exc:
-        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=str(exc) or type(exc).__name__)
+        reason = "; ".join(captured.errors) or str(exc) or type(exc).__name__
+        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=reason)
     except Exception as exc:  # a theme template or plugin failing: report it like any render error
         return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=f"{type(exc).__name__}: {exc}")
     finally:
         logging.getLogger("mkdocs").removeHandler(captured)
-    return RenderResult(job.variant_id, time.monotonic() - started, captured.messages)
+    return RenderResult(job.variant_id, time.monotonic() - started, captured.messages + captured.errors)
 
 
 class _Capture(logging.Handler):
+    """MkDocs' warnings and errors, kept instead of printed."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.errors: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        (self.errors if record.levelno >= logging.ERROR else self.messages).append(record.getMessage())
 
 
 def _capture_mkdocs_log() -> _Capture:

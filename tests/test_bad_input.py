@@ -239,3 +239,12 @@ def test_strict_build_with_a_missing_label_writes_nothing(tiny: Path, tmp_path: 
     code, output = run("build", "--strict", "--project", str(tiny), "--out", str(tmp_path / "dist"))
     assert code == 1 and "locales/de.yml:1: warning: missing label 'tier.badge'; 'locales/en.yml' is used instead" in output
     assert not (tmp_path / "dist").exists()
+
+
+def test_unknown_mkdocs_setting_is_a_warning_at_its_line(tiny: Path) -> None:
+    write(tiny, "mkdocs.yml", MKDOCS + "site_nmae: typo\n")
+    code, output = run("check", "--project", str(tiny))
+    assert code == 0
+    assert "mkdocs.yml:13: warning: Config value 'site_nmae': Unrecognised configuration name: site_nmae" in output.splitlines()
+    code, _ = run("check", "--strict", "--project", str(tiny))
+    assert code == 1
