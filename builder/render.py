@@ -152,7 +152,10 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
         for lang in region.languages
     ]
     extra["partnerkb"] = theme_data(project, variant)
-    return {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "theme": theme, "plugins": plugins, "extra": extra}
+    # The public URL is the same for every tier (the server picks the tree), so sitemaps and
+    # canonical links name it; links inside the tree stay relative.
+    site_url = f"{region.base_url.rstrip('/')}/{variant.version.name}/"
+    return {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "site_url": site_url, "theme": theme, "plugins": plugins, "extra": extra}
 
 
 def _plugin_entries(plugins: Any) -> list[Any]:

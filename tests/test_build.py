@@ -192,3 +192,12 @@ def test_gated_page_says_which_tiers_see_it(tiny_built: tuple[Path, Path]) -> No
         encoding="utf-8"
     )
     assert "pkb-required" not in (dist / "eu/gold/1.0/guide/index.html").read_text(encoding="utf-8")
+
+
+def test_sitemap_lists_every_language_at_the_public_url(tiny_built: tuple[Path, Path]) -> None:
+    _, dist = tiny_built
+    sitemap = (dist / "eu/gold/1.0/sitemap.xml").read_text(encoding="utf-8")
+    locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert "https://partners.example.com/eu/1.0/guide/" in locations
+    assert 'hreflang="de" href="https://partners.example.com/eu/1.0/de/guide/"' in sitemap
+    assert "None" not in sitemap
