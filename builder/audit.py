@@ -154,7 +154,8 @@ class _Reader:
 def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, reader: _Reader | None = None) -> list[Problem]:
     """Check one variant tree, and the files at its tier's root; return each leak, naming file and source."""
     reader = reader or _Reader()
-    hidden_hashes = {_sha256((project.root / "content" / a).read_bytes()): a for a in plan.hidden_assets}
+    content = project.content(plan.variant.version)
+    hidden_hashes = {_sha256((content.folder / a).read_bytes()): a for a in plan.hidden_assets}
     index = _PhraseIndex(forbidden_phrases(plan))
     tree = out / plan.variant.id
     paths = sorted(p for p in tree.rglob("*") if p.is_file()) + sorted(p for p in tree.parent.iterdir() if p.is_file())

@@ -6,16 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from .links import find_links
-from .models import Project, Variant
+from .models import Content, Project, Variant
 from .problems import Report
 from .stage import Plan
 
 
 def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None:
     """Report each link whose target a variant does not publish, naming the variants and the reason."""
-    pages = {p.path for p in project.pages}
-    assets = set(project.assets)
-    broken: dict[tuple[str, int, str], list[Variant]] = defaultdict(list)
+    broken: dict[tuple[str, int, str, str, str], list[Variant]] = defaultdict(list)
     for plan in plans:
         published = {s.page.path for s in plan.pages} | set(plan.assets)
         for staged in plan.pages:
@@ -23,21 +21,24 @@ def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None
                 continue
             for link in find_links(staged.text.split("\n"), staged.page.path):
                 if link.target not in published:
-                    broken[(staged.page.source, link.line, link.target)].append(plan.variant)
-    for (source, line, target), variants in sorted(broken.items()):
-        if target not in pages and target not in assets:
-            report.error(source, line, "broken-link", f"link to 'content/{target}', which does not exist")
+                    key = (staged.page.source, link.line, link.target, staged.page.prefix, plan.variant.version.name)
+                    broken[key].append(plan.variant)
+    for (source, line, target, prefix, version), variants in sorted(broken.items()):
+        content = project.contents[version]
+        named = f"{prefix}{target}"
+        if target not in {p.path for p in content.pages} and target not in content.assets:
+            report.error(source, line, "broken-link", f"link to '{named}', which does not exist")
         else:
             report.error(
                 source,
                 line,
                 "gated-link",
-                f"link to 'content/{target}', {_why_missing(project, target)}; the {_variant_list(variants)} build would have a broken link (gate the link, or give the target 'teaser: true')",
+                f"link to '{named}', {_why_missing(project, content, target)}; the {_variant_list(variants)} build would have a broken link (gate the link, or give the target 'teaser: true')",
             )
 
 
-def _why_missing(project: Project, target: str) -> str:
-    page = next((p for p in project.pages if p.path == target and p.lang == project.program.default_language), None)
+def _why_missing(project: Project, content: Content, target: str) -> str:
+    page = next((p for p in content.pages if p.path == target and p.lang == project.program.default_language), None)
     if page is None:
         return "an asset not published there"
     reasons = []

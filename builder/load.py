@@ -8,9 +8,10 @@ from pathlib import Path, PurePosixPath
 
 from . import gate
 from .locales import load_locales
-from .models import Page, Program, Project, Region, Tier, Version
+from .models import Content, Page, Program, Project, Region, Tier, Version
 from .problems import ProblemsFound, Report, Severity, did_you_mean
 from .schema import Field, check_mapping, describe
+from .sources import SourceError, content_folder
 from .yamlio import YamlList, YamlMap, load_yaml, read_text
 
 PROGRAM_FILE = "partners/program.yml"
@@ -35,7 +36,13 @@ REGION_FIELDS = (
 VERSION_FIELDS = (
     Field("name", str, "Folder name and selector entry (`2026.2`).", required=True),
     Field("title", str, "Label in the version selector.", required=True),
-    Field("source", str, "Where the pages come from: `worktree` (the working tree, uncommitted files included).", required=True),
+    Field(
+        "source",
+        str,
+        "Where the pages come from: `worktree` (content/, uncommitted files included), `git` (content/ of `ref`) or `snapshot` (versions/<name>/content/).",
+        required=True,
+    ),
+    Field("ref", str, "With `source: git`: the branch, tag or commit whose content/ this version shows."),
     Field("aliases", list, "Other names of this version (`latest`).", items=str),
     Field("hidden", bool, "Leave the version out of the selector."),
 )
@@ -57,6 +64,8 @@ INHERITED_KEYS = ("tier", "regions", "teaser")
 
 # MkDocs renders these as pages too; partnerkb gates only `.md` files, so the others are refused.
 _OTHER_MARKDOWN_SUFFIXES = {".markdown", ".mdown", ".mkdn", ".mkd"}
+VERSION_SOURCES = ("worktree", "git", "snapshot")
+_VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -68,8 +77,15 @@ def load_project(root: Path, report: Report) -> Project:
     if program is None:
         raise ProblemsFound()
     locales = load_locales(root, program, report)
-    pages, assets = load_content(root, program, report)
-    return Project(root=root, program=program, pages=pages, assets=assets, locales=locales, mentions=asset_mentions(pages, assets))
+    contents = {}
+    for version in program.versions:
+        try:
+            folder, prefix = content_folder(root, version)
+        except SourceError as exc:
+            report.error(PROGRAM_FILE, version.line, "version-source", f"version '{version.name}': {exc}")
+            raise ProblemsFound() from exc
+        contents[version.name] = load_content(folder, prefix, program, report)
+    return Project(root=root, program=program, contents=contents, locales=locales)
 
 
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -82,7 +98,7 @@ def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str
 
 def load_program(root: Path, report: Report) -> Program | None:
     """Read partners/program.yml into a Program, or None when it is unusable."""
-    text = read_text(root, PROGRAM_FILE, report)
+    text = read_text(root / PROGRAM_FILE, PROGRAM_FILE, report)
     if text is None:
         return None
     errors_before = report.count(Severity.ERROR)
@@ -177,20 +193,30 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
         where = f"versions[{index}]"
         if not check_mapping(item, VERSION_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
             continue
-        if item["source"] != "worktree":
-            report.error(
-                PROGRAM_FILE, item.line_of("source"), "version-source", f"{where}.source: expected 'worktree', got '{item['source']}'"
-            )
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*", item["name"]):
+        source, ref = item["source"], item.get("ref", "")
+        if source not in VERSION_SOURCES:
             report.error(
                 PROGRAM_FILE,
-                item.line_of("name"),
-                "version-name",
-                f"{where}.name: expected letters, digits, '.', '_' or '-', got '{item['name']}'",
+                item.line_of("source"),
+                "version-source",
+                f"{where}.source: expected one of {', '.join(VERSION_SOURCES)}, got '{source}'",
             )
-        if any(v.name == item["name"] for v in versions):
-            report.error(PROGRAM_FILE, item.line_of("name"), "duplicate-version", f"{where}: version '{item['name']}' is defined twice")
-        versions.append(Version(item["name"], item["title"], item["source"], tuple(item.get("aliases", ())), item.get("hidden", False)))
+        elif (source == "git") != bool(ref):
+            message = (
+                "a git version needs 'ref' (a branch, tag or commit)"
+                if source == "git"
+                else f"'ref' goes with 'source: git', not '{source}'"
+            )
+            report.error(PROGRAM_FILE, item.line_of("ref" if ref else "source"), "version-ref", f"{where}: {message}")
+        names = [item["name"], *item.get("aliases", ())]
+        for name in names:
+            if not _VERSION_NAME.fullmatch(name):
+                report.error(PROGRAM_FILE, item.line, "version-name", f"{where}: '{name}': expected letters, digits, '.', '_' or '-'")
+            if any(name == v.name or name in v.aliases for v in versions) or names.count(name) > 1:
+                report.error(PROGRAM_FILE, item.line, "duplicate-version", f"{where}: the name '{name}' is used twice")
+        versions.append(
+            Version(item["name"], item["title"], source, ref, tuple(item.get("aliases", ())), item.get("hidden", False), item.line)
+        )
     if not versions:
         report.error(PROGRAM_FILE, items.line, "no-versions", "versions: at least one version is needed")
     return tuple(versions)
@@ -199,12 +225,11 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
 # --- content -----------------------------------------------------------------------------------
 
 
-def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Page, ...], tuple[str, ...]]:
-    """Read every page and list every asset under content/."""
-    content = root / "content"
+def load_content(content: Path, prefix: str, program: Program, report: Report) -> Content:
+    """Read every page and list every asset of one version's content folder (named `prefix` in messages)."""
     if not content.is_dir():
-        report.error("content", 1, "missing-file", "folder not found")
-        return (), ()
+        report.error(prefix.rstrip("/"), 1, "missing-file", "folder not found")
+        return Content(content, (), ())
     markdown: list[str] = []
     assets: list[str] = []
     for file in sorted(content.rglob("*")):
@@ -212,18 +237,18 @@ def load_content(root: Path, program: Program, report: Report) -> tuple[tuple[Pa
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
             continue
         if file.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES or file.suffix.lower() == ".md" != file.suffix:
-            report.error(f"content/{relative}", 1, "page-suffix", f"Markdown pages end in '.md': rename to '{file.stem}.md'")
+            report.error(f"{prefix}{relative}", 1, "page-suffix", f"Markdown pages end in '.md': rename to '{file.stem}.md'")
             continue
         (markdown if file.suffix == ".md" else assets).append(relative)
-    sources = [_read_page(root, relative, program, report) for relative in markdown]
+    sources = [_read_page(content, prefix, relative, program, report) for relative in markdown]
     originals = {
         relative
         for relative in markdown
         if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)
     }
-    pages = _inherit(program, [p for p in sources if p is not None], originals, report)
+    pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, report))
     _check_unique_urls(pages, report)
-    return tuple(pages), tuple(assets)
+    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets)))
 
 
 def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:
@@ -243,12 +268,13 @@ class _Source:
     path: str
     lang: str
     source: str
+    prefix: str  # how the version's content folder is named in messages ("content/")
     front: YamlMap
     text: str
 
 
-def _read_page(root: Path, relative: str, program: Program, report: Report) -> _Source | None:
-    source = f"content/{relative}"
+def _read_page(content: Path, prefix: str, relative: str, program: Program, report: Report) -> _Source | None:
+    source = f"{prefix}{relative}"
     located = split_language(relative, program.languages, program.default_language)
     if located is None:
         report.warn(
@@ -258,13 +284,13 @@ def _read_page(root: Path, relative: str, program: Program, report: Report) -> _
             f"the suffix names a language that no region builds ({', '.join(program.languages)}); file ignored",
         )
         return None
-    text = read_text(root, source, report)
+    text = read_text(content / relative, source, report)
     if text is None:
         return None
     front = _front_matter(text, source, report)
     if front is None:
         return None
-    return _Source(located[0], located[1], source, front, text)
+    return _Source(located[0], located[1], source, prefix, front, text)
 
 
 def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
@@ -291,11 +317,11 @@ def _inherit(program: Program, sources: list[_Source], originals: set[str], repo
     """Build pages; translations take tier, regions and teaser from their default-language page."""
     by_path = {s.path: s.front for s in sources if s.lang == program.default_language}
     pages = []
-    for path, lang, source, front, text in ((s.path, s.lang, s.source, s.front, s.text) for s in sources):
+    for path, lang, source, prefix, front, text in ((s.path, s.lang, s.source, s.prefix, s.front, s.text) for s in sources):
         original = by_path.get(path)
         if original is None:
             if path not in originals:  # else the original's own problems are reported already
-                report.error(source, 1, "translation-orphan", f"translation of 'content/{path}', which does not exist")
+                report.error(source, 1, "translation-orphan", f"translation of '{prefix}{path}', which does not exist")
             continue
         if front is not original:
             for key in INHERITED_KEYS:
@@ -304,9 +330,10 @@ def _inherit(program: Program, sources: list[_Source], originals: set[str], repo
                         source,
                         front.line_of(key),
                         "translation-gating",
-                        f"{key}: a translation inherits '{key}' from 'content/{path}'; remove it here or make it equal",
+                        f"{key}: a translation inherits '{key}' from '{prefix}{path}'; remove it here or make it equal",
                     )
         page = _page(program, path, lang, source, front, original, text, report)
+        page = replace(page, prefix=prefix) if page is not None else None
         if page is not None:
             pages.append(page)
     return pages
@@ -388,7 +415,7 @@ def page_url(path: str) -> str:
     return f"{stem}/"
 
 
-def _check_unique_urls(pages: list[Page], report: Report) -> None:
+def _check_unique_urls(pages: tuple[Page, ...], report: Report) -> None:
     seen: dict[tuple[str, str], Page] = {}
     for page in pages:
         key = (page_url(page.path), page.lang)

@@ -69,7 +69,7 @@ def load_locales(root: Path, program: Program, report: Report) -> dict[str, Loca
 
 def _read_labels(root: Path, lang: str, report: Report) -> _File:
     path = f"locales/{lang}.yml"
-    text = read_text(root, path, report)
+    text = read_text(root / path, path, report)
     data = load_yaml(text, path, report) if text is not None else None
     file = _File(path, {}, {}, data.line if isinstance(data, YamlMap) else 1)
     if isinstance(data, YamlMap):

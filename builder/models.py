@@ -40,13 +40,15 @@ class Region:
 
 @dataclass(frozen=True)
 class Version:
-    """A released edition of the docs."""
+    """A released edition of the docs: its pages come from the working tree, a git ref or a snapshot folder."""
 
     name: str
     title: str
-    source: str
+    source: str  # "worktree", "git" or "snapshot"
+    ref: str = ""  # for source "git": a branch, tag or commit
     aliases: tuple[str, ...] = ()
     hidden: bool = False
+    line: int = 1  # of its entry in partners/program.yml
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class Page:
     teaser: bool
     text: str  # the whole file, front matter included
     gates: tuple[Gate, ...]
+    prefix: str = "content/"  # how its version's content folder is named in messages
 
     def in_region(self, region: Region) -> bool:
         return self.regions is None or region.id in self.regions
@@ -121,16 +124,27 @@ class Locale:
 
 
 @dataclass(frozen=True)
+class Content:
+    """The pages and assets of one version, read from its own content folder."""
+
+    folder: Path
+    pages: tuple[Page, ...]
+    assets: tuple[str, ...]  # non-Markdown files, relative to `folder`
+    # For each asset, the sources of the pages that name its file, in a link or in any other way.
+    mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything a build reads, loaded and validated once."""
 
     root: Path
     program: Program
-    pages: tuple[Page, ...]
-    assets: tuple[str, ...]  # non-Markdown files under content/, relative to content/
+    contents: Mapping[str, Content]  # by version name
     locales: Mapping[str, Locale] = field(default_factory=dict)
-    # For each asset, the sources of the pages that name its file, in a link or in any other way.
-    mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def content(self, version: Version) -> Content:
+        return self.contents[version.name]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,8 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
     captured = _capture_mkdocs_log()
     try:
         with tempfile.TemporaryDirectory() as site:
-            load_config(str(project.root / "mkdocs.yml"), **variant_overrides(project, variant, base, project.root / "content", Path(site)))
+            docs_dir = project.content(variant.version).folder
+            load_config(str(project.root / "mkdocs.yml"), **variant_overrides(project, variant, base, docs_dir, Path(site)))
     except MkDocsException:
         pass  # the reasons are in the captured log
     finally:
@@ -226,7 +227,7 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
 def _page_tiers(project: Project, variant: Variant) -> dict[str, str]:
     """The minimum tier of each gated page this variant shows, by its file in every language."""
     tiers = {}
-    for page in project.pages:
+    for page in project.content(variant.version).pages:
         if page.lang == project.program.default_language and page.min_tier.rank > 0 and page.visible_to(variant.region, variant.tier):
             tiers[page.path] = page.min_tier.id
             tiers.update({f"{page.path[:-3]}.{lang}.md": page.min_tier.id for lang in variant.region.languages[1:]})

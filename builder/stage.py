@@ -18,7 +18,7 @@ import yaml
 from . import gate
 from .links import find_links
 from .load import page_url
-from .models import Page, Project, Variant
+from .models import Content, Page, Project, Variant
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,10 @@ def staged_name(page: Page, default_language: str) -> str:
 def plan_variant(project: Project, variant: Variant) -> Plan:
     """Decide the content of one variant."""
     languages = variant.region.languages
+    content = project.content(variant.version)
     staged: list[StagedPage] = []
     hidden: list[Hidden] = []
-    for page in project.pages:
+    for page in content.pages:
         if page.lang not in languages:
             continue
         name = staged_name(page, project.program.default_language)
@@ -79,8 +80,8 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
         hidden.extend(Hidden(page.source, line) for line in _without_front_matter_keys(lines))
         if page.teased_to(variant.region, variant.tier):
             staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
-            staged.extend(_untranslated_teasers(project, page, variant))
-    assets, hidden_assets = _split_assets(project, staged)
+            staged.extend(_untranslated_teasers(project, content, page, variant))
+    assets, hidden_assets = _split_assets(content, staged)
     return Plan(variant, tuple(staged), assets, tuple(hidden), hidden_assets)
 
 
@@ -90,7 +91,7 @@ def _without_front_matter_keys(lines: list[str]) -> list[str]:
     return [line.split(":", 1)[-1] for line in lines[:body]] + lines[body:]
 
 
-def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split_assets(content: Content, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Which assets go along with a variant, and which stay out because only hidden text names them.
 
     An asset goes along when a page the variant shows links to it, or names its file (in HTML, CSS,
@@ -99,23 +100,23 @@ def _split_assets(project: Project, staged: list[StagedPage]) -> tuple[tuple[str
     never published, whatever syntax names it.
     """
     linked = {link.target for s in staged if not s.teaser for link in find_links(s.text.split("\n"), s.page.path)}
-    names = Counter(PurePosixPath(a).name for a in project.assets)
+    names = Counter(PurePosixPath(a).name for a in content.assets)
     shown_text = {s.page.source: s.text for s in staged if not s.teaser}
     keep: list[str] = []
     drop: list[str] = []
-    for asset in project.assets:
+    for asset in content.assets:
         name = PurePosixPath(asset).name
-        mentioned_by = project.mentions.get(asset, frozenset())
+        mentioned_by = content.mentions.get(asset, frozenset())
         named_here = names[name] == 1 and any(name in shown_text.get(source, "") for source in mentioned_by)
         (keep if asset in linked or named_here or not mentioned_by else drop).append(asset)
     return tuple(keep), tuple(drop)
 
 
-def _untranslated_teasers(project: Project, page: Page, variant: Variant) -> list[StagedPage]:
+def _untranslated_teasers(project: Project, content: Content, page: Page, variant: Variant) -> list[StagedPage]:
     """A teaser speaks the reader's language even where the page itself has no translation."""
     if page.lang != project.program.default_language:
         return []
-    translated = {p.lang for p in project.pages if p.path == page.path}
+    translated = {p.lang for p in content.pages if p.path == page.path}
     return [
         StagedPage(f"{page.path[:-3]}.{lang}.md", page, teaser_text(project, page, lang), teaser=True)
         for lang in variant.region.languages
@@ -141,7 +142,7 @@ def teaser_text(project: Project, page: Page, lang: str) -> str:
 
 def write_variant(project: Project, plan: Plan, docs_dir: Path) -> None:
     """Write a plan's pages and assets into an empty docs_dir."""
-    content = project.root / "content"
+    content = project.content(plan.variant.version).folder
     for staged in plan.pages:
         target = docs_dir / staged.name
         target.parent.mkdir(parents=True, exist_ok=True)

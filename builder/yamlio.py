@@ -106,10 +106,10 @@ def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any
     return data
 
 
-def read_text(root: Path, relative: str, report: Report) -> str | None:
-    """A project file as text (a UTF-8 byte-order mark dropped), or None with the reason reported."""
+def read_text(path: Path, relative: str, report: Report) -> str | None:
+    """A file as text (a UTF-8 byte-order mark dropped), or None with the reason reported as `relative`."""
     try:
-        data = (root / relative).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         report.error(relative, 1, "missing-file", "file not found")
         return None

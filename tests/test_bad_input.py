@@ -230,7 +230,7 @@ def test_byte_order_mark_does_not_hide_front_matter(tiny: Path) -> None:
 
     (tiny / "content/bom.md").write_bytes("\ufeff---\ntitle: BOM\ntier: gold\n---\n\n# BOM\n".encode())
     project = load_project(tiny, Report())
-    assert next(p for p in project.pages if p.path == "bom.md").min_tier.id == "gold"
+    assert next(p for p in project.content(project.program.versions[0]).pages if p.path == "bom.md").min_tier.id == "gold"
 
 
 def test_strict_build_with_a_missing_label_writes_nothing(tiny: Path, tmp_path: Path) -> None:
