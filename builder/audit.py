@@ -158,7 +158,9 @@ def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, reader: 
     hidden_hashes = {_sha256((content.folder / a).read_bytes()): a for a in plan.hidden_assets}
     index = _PhraseIndex(forbidden_phrases(plan))
     tree = out / plan.variant.id
-    paths = sorted(p for p in tree.rglob("*") if p.is_file()) + sorted(p for p in tree.parent.iterdir() if p.is_file())
+    aliases = [tree.parent / alias for alias in plan.variant.version.aliases]
+    paths = [p for folder in (tree, *aliases) for p in sorted(folder.rglob("*")) if p.is_file()]
+    paths += sorted(p for p in tree.parent.iterdir() if p.is_file())
     leaks: list[Problem] = []
     reported: set[str] = set()
     for path in paths:

@@ -13,6 +13,8 @@ from rich.progress import Progress, TaskID
 from . import __version__
 from .audit import audit_output
 from .build import Selection, SelectionError, build, check_project
+from .freeze import freeze
+from .load import VERSION_NAME
 from .problems import Report, Severity
 from .render import RenderResult
 
@@ -157,3 +159,25 @@ def audit_command(directory: Path, project: Path) -> None:
         report.error(str(directory), 1, "audit-empty", "no <region>/<tier>/<version> trees of this project here: nothing was audited")
     _finish(report, strict=False)
     click.echo(f"partnerkb: audited {trees} tree(s) in {directory}: no leaks", err=True)
+
+
+@main.group("version")
+def version_group() -> None:
+    """Manage the versions of the docs."""
+
+
+@version_group.command("freeze")
+@click.argument("name")
+@project_option
+def freeze_command(name: str, project: Path) -> None:
+    """Write today's pages (content/) as the snapshot version NAME, in versions/NAME/content/.
+
+    The snapshot builds like any version once partners/program.yml lists it; the entry to add is
+    printed.
+    """
+    if not VERSION_NAME.fullmatch(name):
+        raise click.UsageError(f"NAME: expected letters, digits, '.', '_' or '-', got '{name}'")
+    report = Report()
+    entry = freeze(project.resolve(), name, report)
+    _finish(report, strict=False)
+    click.echo(f"partnerkb: froze content/ as versions/{name}/content; add to 'versions:' in partners/program.yml:\n{entry}", err=True)

@@ -65,7 +65,7 @@ INHERITED_KEYS = ("tier", "regions", "teaser")
 # MkDocs renders these as pages too; partnerkb gates only `.md` files, so the others are refused.
 _OTHER_MARKDOWN_SUFFIXES = {".markdown", ".mdown", ".mkdn", ".mkd"}
 VERSION_SOURCES = ("worktree", "git", "snapshot")
-_VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -210,13 +210,12 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
             report.error(PROGRAM_FILE, item.line_of("ref" if ref else "source"), "version-ref", f"{where}: {message}")
         names = [item["name"], *item.get("aliases", ())]
         for name in names:
-            if not _VERSION_NAME.fullmatch(name):
+            if not VERSION_NAME.fullmatch(name):
                 report.error(PROGRAM_FILE, item.line, "version-name", f"{where}: '{name}': expected letters, digits, '.', '_' or '-'")
             if any(name == v.name or name in v.aliases for v in versions) or names.count(name) > 1:
                 report.error(PROGRAM_FILE, item.line, "duplicate-version", f"{where}: the name '{name}' is used twice")
-        versions.append(
-            Version(item["name"], item["title"], source, ref, tuple(item.get("aliases", ())), item.get("hidden", False), item.line)
-        )
+        line = item.line_of("ref" if ref else "source")
+        versions.append(Version(item["name"], item["title"], source, ref, tuple(item.get("aliases", ())), item.get("hidden", False), line))
     if not versions:
         report.error(PROGRAM_FILE, items.line, "no-versions", "versions: at least one version is needed")
     return tuple(versions)

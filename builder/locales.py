@@ -19,6 +19,8 @@ UI_LABELS: dict[str, tuple[str, ...]] = {
     "teaser.locked": ("tier",),
     "fallback.notice": ("language", "default"),
     "region.label": ("region",),
+    "version.outdated": (),
+    "version.current": (),
 }
 
 

@@ -48,7 +48,7 @@ class Version:
     ref: str = ""  # for source "git": a branch, tag or commit
     aliases: tuple[str, ...] = ()
     hidden: bool = False
-    line: int = 1  # of its entry in partners/program.yml
+    line: int = 1  # of its `ref` (or `source`) in partners/program.yml, where problems finding its pages point
 
 
 @dataclass(frozen=True)

@@ -25,35 +25,55 @@ def versions_json(program: Program) -> str:
 
 def root_redirect(program: Program) -> str:
     """The tier root's index.html: a redirect to the default version."""
-    target = html.escape(f"{program.versions[0].name}/")
-    return (
-        '<!doctype html>\n<html><head><meta charset="utf-8">\n'
-        f'<meta http-equiv="refresh" content="0; url={target}">\n'
-        f'<link rel="canonical" href="{target}"><title>Redirecting</title></head>\n'
-        f'<body><a href="{target}">{target}</a></body></html>\n'
-    )
+    return _redirect_page(f"{program.versions[0].name}/")
 
 
 def write_tier_roots(program: Program, staging: Path, variants: list[Variant]) -> None:
-    """versions.json and index.html at the root of every tier folder that was built."""
+    """versions.json and index.html at the root of every tier folder built, and its versions' aliases."""
     for region_id, tier_id in sorted({(v.region.id, v.tier.id) for v in variants}):
         root = staging / region_id / tier_id
         root.mkdir(parents=True, exist_ok=True)
         (root / "versions.json").write_text(versions_json(program), encoding="utf-8")
         (root / "index.html").write_text(root_redirect(program), encoding="utf-8")
+    for variant in variants:
+        for alias in variant.version.aliases:
+            write_alias(staging / variant.id, staging / variant.region.id / variant.tier.id / alias)
+
+
+def write_alias(version_tree: Path, alias_tree: Path) -> None:
+    """A redirect page in `alias_tree` for every page of a version, as mike's redirect aliases do."""
+    for page in sorted(version_tree.rglob("*.html")):
+        relative = page.relative_to(version_tree)
+        up = "../" * len(relative.parts)
+        inside = relative.parent.as_posix() + "/" if relative.parent.parts else ""
+        target = f"{up}{version_tree.name}/{inside}{'' if relative.name == 'index.html' else relative.name}"
+        redirect = alias_tree / relative
+        redirect.parent.mkdir(parents=True, exist_ok=True)
+        redirect.write_text(_redirect_page(target), encoding="utf-8")
+
+
+def _redirect_page(target: str) -> str:
+    href = html.escape(target)
+    return (
+        '<!doctype html>\n<html><head><meta charset="utf-8"><title>Redirecting</title>\n'
+        f'<meta http-equiv="refresh" content="0; url={href}">\n'
+        f"<script>location.replace({json.dumps(target)} + location.hash)</script>\n"
+        f'</head><body><a href="{href}">{href}</a></body></html>\n'
+    )
 
 
 def publish(staging: Path, out: Path, variants: list[Variant]) -> None:
     """Replace each built variant folder (and its tier root files) in `out`, then rewrite manifests."""
     trash = out / ".partnerkb-replaced"
     shutil.rmtree(trash, ignore_errors=True)
-    for variant in sorted(variants, key=lambda v: v.id):
-        target = out / variant.id
+    trees = [v.id for v in variants] + [f"{v.region.id}/{v.tier.id}/{alias}" for v in variants for alias in v.version.aliases]
+    for tree in sorted(trees):
+        target = out / tree
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists():
             trash.mkdir(parents=True, exist_ok=True)
-            target.rename(trash / variant.id.replace("/", "__"))
-        (staging / variant.id).rename(target)
+            target.rename(trash / tree.replace("/", "__"))
+        (staging / tree).rename(target)
     for region_id, tier_id in sorted({(v.region.id, v.tier.id) for v in variants}):
         for name in ("versions.json", "index.html"):
             (staging / region_id / tier_id / name).replace(out / region_id / tier_id / name)

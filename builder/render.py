@@ -153,6 +153,9 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
         for lang in region.languages
     ]
     extra["partnerkb"] = theme_data(project, variant)
+    # Material's version selector reads versions.json at the tier root (mike's format) and shows
+    # the outdated banner on every version but the default.
+    extra["version"] = {"provider": "mike", "default": project.program.versions[0].name}
     # The public URL is the same for every tier (the server picks the tree), so sitemaps and
     # canonical links name it; links inside the tree stay relative.
     site_url = f"{region.base_url.rstrip('/')}/{variant.version.name}/"
@@ -214,6 +217,8 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
                 "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
             ),
             "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
+            "version_outdated": locale.t("version.outdated"),
+            "version_current": locale.t("version.current"),
         }
     return {
         "tier": variant.tier.id,

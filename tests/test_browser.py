@@ -124,3 +124,25 @@ def test_screenshot_of_a_page(browser, served: str, tmp_path: Path) -> None:  # 
     target.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_version_switch_keeps_page_and_language_and_language_switch_keeps_version(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/eu/gold/2026.2/de/program/tiers/")
+    assert page.locator(".md-version__current").inner_text() == "2026.2 (current)"
+    assert not page.locator("[data-md-component=outdated]").is_visible()
+    page.locator(".md-version").hover()
+    page.locator(".md-version__link", has_text="2026.1").click()
+    page.wait_for_url(f"{served}/eu/gold/2026.1/de/program/tiers/")
+    banner = page.locator("[data-md-component=outdated]")
+    assert banner.is_visible() and "früheren Version" in banner.inner_text()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_url(f"{served}/eu/gold/2026.1/program/tiers/")
+    assert "earlier release" in page.locator("[data-md-component=outdated]").inner_text()
+
+
+def test_alias_redirects_deep_links(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/eu/gold/latest/de/program/tiers/#gold")
+    page.wait_for_url(f"{served}/eu/gold/2026.2/de/program/tiers/#gold")

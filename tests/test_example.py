@@ -28,8 +28,8 @@ def test_every_variant_of_the_example_builds_and_passes_the_audit(tmp_path: Path
     dist = tmp_path / "dist"
     code, output = run("build", "--project", str(REPO), "--out", str(dist))
     assert code == 0, output
-    assert sorted(p.relative_to(dist).as_posix() for p in dist.glob("*/*/*") if p.is_dir()) == [
-        f"{r}/{t}/2026.2" for r in ("apac", "eu", "na") for t in ("gold", "platinum", "registered", "silver")
+    assert sorted(p.relative_to(dist).as_posix() for p in dist.glob("*/*/2026.*") if p.is_dir()) == [
+        f"{r}/{t}/{v}" for r in ("apac", "eu", "na") for t in ("gold", "platinum", "registered", "silver") for v in ("2026.1", "2026.2")
     ]
     battlecards = "sales/battlecards/index.html"
     assert (dist / "eu/gold/2026.2" / battlecards).exists() and not (dist / "eu/silver/2026.2" / battlecards).exists()
