@@ -16,13 +16,15 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cache
 from .audit import audit_tree
 from .check import check_links
 from .load import load_project
-from .models import Project, Variant
+from .models import Project, Variant, Version
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
 from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
+from .sources import snapshot_folder
 from .stage import Plan, plan_variant, write_variant
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
@@ -82,12 +84,21 @@ def check_project(root: Path, report: Report) -> Checked | None:
     return Checked(project, plans)
 
 
-def source_epoch(root: Path) -> int:
-    """The build's fixed time: SOURCE_DATE_EPOCH, else the last commit's time, else 1980-01-01."""
+def source_epoch(root: Path, version: Version) -> int:
+    """A version's fixed build time: SOURCE_DATE_EPOCH, else the time of the last commit of its pages, else 1980-01-01.
+
+    An old version keeps its own time, so that new commits elsewhere do not change (and re-render) it.
+    """
     if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         return int(os.environ["SOURCE_DATE_EPOCH"])
+    if version.source == "git":
+        args = ["log", "-1", "--format=%ct", version.ref]
+    elif version.source == "snapshot":
+        args = ["log", "-1", "--format=%ct", "--", snapshot_folder(version.name)]
+    else:
+        args = ["log", "-1", "--format=%ct"]
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=False)
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
     except OSError:
         return DEFAULT_EPOCH
     return int(out.stdout.strip()) if out.stdout.strip().isdigit() else DEFAULT_EPOCH
@@ -128,23 +139,39 @@ def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, 
 
 
 def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> list[RenderResult]:
-    """Stage every variant's docs_dir, then render them in the worker processes."""
+    """Stage every variant's docs_dir and render it in the worker processes, or reuse its cached tree."""
     base = read_base_config(project)
-    epoch = source_epoch(project.root)
     render_jobs = []
+    results: list[RenderResult] = []
     for plan in plans:
         variant = plan.variant
         docs_dir = staging / "_docs" / variant.id
         site_dir = staging / variant.id
+        epoch = source_epoch(project.root, variant.version)
+        key = cache.inputs_key(project, variant, epoch)
+        if cache.restore(project, variant, key, site_dir):
+            results.append(RenderResult(variant.id, 0.0, reused=True))
+            continue
         write_variant(project, plan, docs_dir)
         overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
         translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
         render_jobs.append(
-            RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated)
+            (
+                key,
+                RenderJob(
+                    variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated
+                ),
+            )
         )
+    progress("reused", len(results))
     progress("render", len(render_jobs))
-    results: list[RenderResult] = []
-    for future in as_completed([pool.submit(render, job) for job in render_jobs]):
-        results.append(future.result())
-        progress("rendered", results[-1])
+    futures = {pool.submit(render, job): (key, job) for key, job in render_jobs}
+    variants = {p.variant.id: p.variant for p in plans}
+    for future in as_completed(futures):
+        result = future.result()
+        key, job = futures[future]
+        if result.error is None:
+            cache.store(project, variants[result.variant_id], key, Path(job.site_dir))
+        results.append(result)
+        progress("rendered", result)
     return sorted(results, key=lambda r: r.variant_id)

@@ -96,6 +96,8 @@ class _Progress:
         self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
 
     def __call__(self, stage: str, value: RenderResult | int) -> None:
+        if stage == "reused" and isinstance(value, int) and value:
+            click.echo(f"partnerkb: reused {value} unchanged variant(s) from .partnerkb-cache", err=True)
         if stage == "render" and isinstance(value, int):
             if self.interactive:
                 self.bar = Progress(transient=True)

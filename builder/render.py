@@ -77,6 +77,7 @@ class RenderResult:
     seconds: float
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
+    reused: bool = False  # the tree came from the cache: its inputs did not change
 
 
 def read_base_config(project: Project) -> dict[str, Any]:

@@ -144,3 +144,22 @@ def test_missing_snapshot_is_located(tiny: Path) -> None:
         f"partners/program.yml:{line}: version '0.8': the snapshot folder 'versions/0.8/content' does not exist (write it with 'partnerkb version freeze 0.8')"
         in output
     )
+
+
+def test_unchanged_variants_are_reused_and_any_input_change_renders_again(tiny: Path, tmp_path: Path) -> None:
+    run("version", "freeze", "0.9", "--project", str(tiny))
+    program = tiny / "partners/program.yml"
+    program.write_text(program.read_text(encoding="utf-8") + '  - name: "0.9"\n    title: "0.9"\n    source: snapshot\n', encoding="utf-8")
+    build = ("build", "--project", str(tiny), "--out", str(tmp_path / "dist"), "--region", "na")
+    code, first = run(*build)
+    assert code == 0 and "rendering 6 variant(s)" in first and "reused" not in first
+    code, second = run(*build)
+    assert code == 0 and "reused 6 unchanged variant(s)" in second and "rendering 0 variant(s)" in second
+    guide = tiny / "content/guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("five", "four"), encoding="utf-8")
+    code, third = run(*build)
+    assert "reused 3 unchanged variant(s)" in third and "rendering 3 variant(s)" in third  # the snapshot 0.9 is frozen
+    assert "four business days" in (tmp_path / "dist/na/gold/1.0/guide/index.html").read_text(encoding="utf-8")
+    program.write_text(program.read_text(encoding="utf-8").replace("discount: 30", "discount: 35"), encoding="utf-8")
+    code, fourth = run(*build)
+    assert "reused" not in fourth and "rendering 6 variant(s)" in fourth
