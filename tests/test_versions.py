@@ -73,7 +73,9 @@ def test_two_git_versions_build_side_by_side(history: Path, tmp_path: Path) -> N
         {"version": "2.0", "title": "2.0 (current)", "aliases": ["latest"], "properties": {"hidden": False}},
         {"version": "1.0", "title": "1.0", "aliases": [], "properties": {"hidden": False}},
     ]
-    assert (tier / "2.0/whats-new/index.html").exists() and not (tier / "1.0/whats-new").exists()
+    pages = {v: {p.relative_to(tier / v).as_posix() for p in (tier / v).rglob("*.html")} for v in ("1.0", "2.0", "latest")}
+    assert pages["2.0"] - pages["1.0"] == {"whats-new/index.html"} and pages["1.0"] <= pages["2.0"]
+    assert pages["latest"] == pages["2.0"]
     assert "three business days" in (tier / "2.0/guide/index.html").read_text(encoding="utf-8")
     assert "five business days" in (tier / "1.0/guide/index.html").read_text(encoding="utf-8")
     assert "Unreleased work" not in (tier / "2.0/guide/index.html").read_text(encoding="utf-8")
