@@ -15,7 +15,7 @@ def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None
     """Report each link whose target a variant does not publish, naming the variants and the reason."""
     broken: dict[tuple[str, int, str, str, str], list[Variant]] = defaultdict(list)
     for plan in plans:
-        published = {s.page.path for s in plan.pages} | set(plan.assets)
+        published = {s.page.path for s in plan.pages} | set(plan.assets) | {name for name, _ in plan.files}
         for staged in plan.pages:
             if staged.teaser:
                 continue

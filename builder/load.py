@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from . import gate
+from .catalog import load_catalog
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
 from .problems import ProblemsFound, Report, Severity, did_you_mean
@@ -30,6 +31,7 @@ REGION_FIELDS = (
     Field("languages", list, "Languages of the region's build, the default language first.", required=True, items=str),
     Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True),
     Field("time_zones", list, "IANA time zones of the region's sessions (`Europe/Berlin`).", required=True, items=str),
+    Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
     Field("base_url", str, "Public URL of the region's portal (https).", required=True),
 )
@@ -65,6 +67,8 @@ INHERITED_KEYS = ("tier", "regions", "teaser")
 # MkDocs renders these as pages too; partnerkb gates only `.md` files, so the others are refused.
 _OTHER_MARKDOWN_SUFFIXES = {".markdown", ".mdown", ".mkdn", ".mkd"}
 VERSION_SOURCES = ("worktree", "git", "snapshot")
+# Folders of content/ that hold data (the catalog) rather than pages and their files.
+DATA_FOLDERS = ("catalog",)
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
@@ -85,7 +89,7 @@ def load_project(root: Path, report: Report) -> Project:
             report.error(PROGRAM_FILE, version.line, "version-source", f"version '{version.name}': {exc}")
             raise ProblemsFound() from exc
         contents[version.name] = load_content(folder, prefix, program, report)
-    return Project(root=root, program=program, contents=contents, locales=locales)
+    return Project(root=root, program=program, contents=contents, locales=locales, catalog=load_catalog(root, program, report))
 
 
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -181,7 +185,18 @@ def _load_regions(items: YamlMap, default_language: str, report: Report) -> tupl
             report.error(
                 PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'"
             )
-        regions.append(Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"]))
+        for index, currency in enumerate(item.get("price_books", ())):
+            if not re.fullmatch(r"[A-Z]{3}", currency):
+                report.error(
+                    PROGRAM_FILE,
+                    item["price_books"].line_of(index),
+                    "currency",
+                    f"{where}.price_books: expected ISO 4217 codes such as 'JPY', got '{currency}'",
+                )
+        books = tuple(item.get("price_books", ()))
+        regions.append(
+            Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"], books)
+        )
     if not items:
         report.error(PROGRAM_FILE, items.line, "no-regions", "regions: at least one region is needed")
     return tuple(regions)
@@ -235,6 +250,8 @@ def load_content(content: Path, prefix: str, program: Program, report: Report) -
         relative = file.relative_to(content).as_posix()
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
             continue
+        if relative.split("/", 1)[0] in DATA_FOLDERS:
+            continue  # data the builder turns into pages; never copied as it is
         if file.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES or file.suffix.lower() == ".md" != file.suffix:
             report.error(f"{prefix}{relative}", 1, "page-suffix", f"Markdown pages end in '.md': rename to '{file.stem}.md'")
             continue

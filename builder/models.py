@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .gate import Gate, GateKind
 
@@ -32,6 +33,7 @@ class Region:
     time_zones: tuple[str, ...]
     notice: str
     base_url: str
+    price_books: tuple[str, ...] = ()  # currencies offered besides `currency`
 
     @property
     def default_language(self) -> str:
@@ -142,6 +144,7 @@ class Project:
     program: Program
     contents: Mapping[str, Content]  # by version name
     locales: Mapping[str, Locale] = field(default_factory=dict)
+    catalog: tuple[Any, ...] = ()  # catalog.Product, today's for every version
 
     def content(self, version: Version) -> Content:
         return self.contents[version.name]

@@ -7,6 +7,7 @@ loader of each model, in one explicit step after this.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,15 @@ from typing import Any
 from .problems import Report, did_you_mean
 from .yamlio import YamlList, YamlMap
 
-_TYPE_NAMES = {str: "a string", int: "a number", bool: "true or false", list: "a list", dict: "a mapping"}
-_PLAIN_NAMES = {str: "string", int: "number", bool: "boolean", list: "list", dict: "mapping"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+    datetime.date: "a date (YYYY-MM-DD)",
+}
+_PLAIN_NAMES = {str: "string", int: "number", bool: "boolean", list: "list", dict: "mapping", datetime.date: "date"}
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import gate
+from . import catalog, gate
 from .links import find_links
 from .load import page_url
 from .models import Content, Page, Project, Variant
@@ -48,6 +48,7 @@ class Plan:
     assets: tuple[str, ...]
     hidden: tuple[Hidden, ...]
     hidden_assets: tuple[str, ...]
+    files: tuple[tuple[str, bytes], ...] = ()  # generated downloads (price lists), by name in docs_dir
 
     def urls_in(self, lang: str) -> frozenset[str]:
         """URLs (below the language root) of the pages staged in `lang` itself, not as fallbacks."""
@@ -82,7 +83,29 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
             staged.extend(_untranslated_teasers(project, content, page, variant))
     assets, hidden_assets = _split_assets(content, staged)
-    return Plan(variant, tuple(staged), assets, tuple(hidden), hidden_assets)
+    catalog_staged, files = _catalog(project, variant)
+    hidden.extend(Hidden(source, text) for source, text in catalog.hidden_catalog_text(project.catalog, variant))
+    return Plan(variant, tuple(staged + catalog_staged), assets, tuple(hidden), hidden_assets, files)
+
+
+def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
+    """The catalog's pages and price lists in every language of the variant's region."""
+    if not project.catalog:
+        return [], ()
+    program = project.program
+    staged, files = [], []
+    for lang in variant.region.languages:
+        locale = project.locales[lang]
+        for generated in catalog.catalog_pages(project.catalog, program, variant, lang, locale):
+            front = yaml.safe_dump({"title": generated.title, "summary": generated.summary}, allow_unicode=True, sort_keys=True)
+            text = f"---\n{front}---\n\n{generated.text}"
+            page = Page(
+                generated.path, lang, generated.source, generated.title, generated.summary, program.lowest_tier, None, False, text, ()
+            )
+            staged.append(StagedPage(staged_name(page, program.default_language), page, text, teaser=False))
+        suffix = "" if lang == program.default_language else f".{lang}"
+        files.append((f"catalog/price-list{suffix}.csv", catalog.price_list_csv(project.catalog, program, variant, lang, locale)))
+    return staged, tuple(files)
 
 
 def _without_front_matter_keys(lines: list[str]) -> list[str]:
@@ -143,6 +166,10 @@ def teaser_text(project: Project, page: Page, lang: str) -> str:
 def write_variant(project: Project, plan: Plan, docs_dir: Path) -> None:
     """Write a plan's pages and assets into an empty docs_dir."""
     content = project.content(plan.variant.version).folder
+    for name, data in plan.files:
+        target = docs_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     for staged in plan.pages:
         target = docs_dir / staged.name
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,496 @@
+"""The product catalog: `content/catalog/*.yml` loaded, validated, priced and written as pages.
+
+A product and each of its SKUs may carry `tier` and `regions` like a page; what a variant may not
+see is left out of its pages and price lists, and goes into the text the leak audit looks for.
+Money and dates are formatted by Babel for the reader's language (CLDR), never by hand.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import html
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.numbers import format_currency, is_currency
+
+from .models import Locale, Program, Region, Tier, Variant
+from .problems import Report, Severity, did_you_mean
+from .schema import Field, check_mapping, describe
+from .yamlio import YamlList, YamlMap, load_yaml, read_text
+
+FOLDER = "content/catalog"
+LINES = ("observability", "security", "data")
+STATUSES = ("ga", "beta", "end-of-sale", "end-of-life")
+DEPLOYMENTS = ("saas", "self-managed")
+
+PRODUCT_FIELDS = (
+    Field("id", str, "Identifier, the same as the file name (`beacon-saas`).", required=True),
+    Field("line", str, f"Product line: {', '.join(LINES)}.", required=True),
+    Field("name", dict, "Name per language (`en:` required; translatable).", required=True),
+    Field("summary", dict, "One sentence per language (translatable).", required=True),
+    Field("description", dict, "Markdown per language (translatable)."),
+    Field("deployment", str, f"How it runs: {', '.join(DEPLOYMENTS)}.", required=True),
+    Field("status", str, f"Lifecycle: {', '.join(STATUSES)}.", required=True),
+    Field("ga_date", datetime.date, "General availability (YYYY-MM-DD); required except in beta."),
+    Field("end_of_sale", datetime.date, "Last day it can be ordered; required for end-of-sale and end-of-life."),
+    Field("end_of_life", datetime.date, "Last day of support; required for end-of-life."),
+    Field("tier", str, "Minimum tier that sees the product; default: the lowest tier."),
+    Field("regions", list, "Regions that sell it; default: every region.", items=str),
+    Field("requires", list, "Ids of products it needs.", items=str),
+    Field("addons", list, "Ids of add-on products offered with it.", items=str),
+    Field("doc_versions", list, "Docs versions that document it (names from partners/program.yml).", items=str),
+    Field("discounts", dict, "Per-tier resale discount in percent that replaces the tier's own for this product."),
+    Field("skus", list, "The orderable items.", required=True),
+)
+SKU_FIELDS = (
+    Field("sku", str, "Order code, unique in the catalog.", required=True),
+    Field("name", dict, "Name per language (`en:` required; translatable).", required=True),
+    Field("tier", str, "Minimum tier that sees the SKU (e.g. not-for-resale SKUs from gold)."),
+    Field("regions", list, "Regions that sell it; default: the product's.", items=str),
+    Field("prices", dict, "List price per ISO 4217 currency; every currency of every region that sells it.", required=True),
+)
+
+
+@dataclass(frozen=True)
+class Sku:
+    code: str
+    line: int
+    names: Mapping[str, str]
+    min_tier: Tier
+    regions: frozenset[str] | None
+    prices: Mapping[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Product:
+    id: str
+    source: str  # the file, relative to the project
+    line: str
+    names: Mapping[str, str]
+    summaries: Mapping[str, str]
+    descriptions: Mapping[str, str]
+    deployment: str
+    status: str
+    dates: Mapping[str, datetime.date]  # ga_date, end_of_sale, end_of_life (those given)
+    min_tier: Tier
+    regions: frozenset[str] | None
+    requires: tuple[str, ...]
+    addons: tuple[str, ...]
+    doc_versions: tuple[str, ...]
+    discounts: Mapping[str, Decimal]  # by tier id
+    skus: tuple[Sku, ...]
+    lines: Mapping[str, int]  # of each key in the file, for messages
+
+    def visible_to(self, region: Region, tier: Tier) -> bool:
+        return (self.regions is None or region.id in self.regions) and tier.allows(self.min_tier)
+
+    def skus_for(self, region: Region, tier: Tier) -> tuple[Sku, ...]:
+        return tuple(s for s in self.skus if (s.regions is None or region.id in s.regions) and tier.allows(s.min_tier))
+
+    def discount(self, tier: Tier) -> Decimal:
+        return self.discounts.get(tier.id, Decimal(str(tier.discount)))
+
+
+def region_currencies(region: Region) -> tuple[str, ...]:
+    """The price books of a region: its default currency first, then its further ones."""
+    return (region.currency, *(c for c in region.price_books if c != region.currency))
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_catalog(root: Path, program: Program, report: Report) -> tuple[Product, ...]:
+    """Read and validate every product file; cross-references are checked once all are read."""
+    folder = root / FOLDER
+    if not folder.is_dir():
+        return ()
+    products = []
+    for path in sorted(folder.glob("*.yml")):
+        source = f"{FOLDER}/{path.name}"
+        text = read_text(path, source, report)
+        data = load_yaml(text, source, report) if text is not None else None
+        if data is not None and check_mapping(data, PRODUCT_FIELDS, source, report):
+            product = _product(data, source, path.stem, program, report)
+            if product is not None:
+                products.append(product)
+    _check_references(products, program, report)
+    return tuple(products)
+
+
+def _translations(data: YamlMap, key: str, source: str, program: Program, report: Report, required: bool = True) -> dict[str, str]:
+    value = data.get(key)
+    if value is None:
+        return {}
+    texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float))}
+    if required and program.default_language not in texts:
+        report.error(
+            source, data.line_of(key), "catalog-translation", f"{key}: the default language '{program.default_language}' is needed"
+        )
+    for lang in value:
+        if lang not in program.languages:
+            report.warn(
+                source,
+                value.line_of(lang),
+                "catalog-language",
+                f"{key}: '{lang}' is not a language any region builds{did_you_mean(str(lang), program.languages)}",
+            )
+    return texts
+
+
+def _tier_and_regions(
+    data: YamlMap, source: str, where: str, program: Program, report: Report
+) -> tuple[Tier | None, frozenset[str] | None]:
+    tier_ids = [t.id for t in program.tiers]
+    region_ids = [r.id for r in program.regions]
+    tier: Tier | None = program.lowest_tier
+    if "tier" in data:
+        if data["tier"] in tier_ids:
+            tier = program.tier(data["tier"])
+        else:
+            report.error(
+                source,
+                data.line_of("tier"),
+                "unknown-tier",
+                f"{where}tier: unknown tier '{data['tier']}'{did_you_mean(str(data['tier']), tier_ids)}",
+            )
+            tier = None
+    regions = frozenset(data["regions"]) if "regions" in data else None
+    for index, region in enumerate(data.get("regions", ())):
+        if region not in region_ids:
+            report.error(
+                source,
+                data["regions"].line_of(index),
+                "unknown-region",
+                f"{where}regions: unknown region '{region}'{did_you_mean(region, region_ids)}",
+            )
+    return tier, regions
+
+
+def _product(data: YamlMap, source: str, stem: str, program: Program, report: Report) -> Product | None:
+    errors = report.count(Severity.ERROR)
+    if data["id"] != stem:
+        report.error(source, data.line_of("id"), "catalog-id", f"id: expected '{stem}' (the file name), got '{data['id']}'")
+    for key, allowed in (("line", LINES), ("deployment", DEPLOYMENTS), ("status", STATUSES)):
+        if data[key] not in allowed:
+            report.error(
+                source, data.line_of(key), f"catalog-{key}", f"{key}: expected one of {', '.join(allowed)}, got {describe(data[key])}"
+            )
+    dates = {key: data[key] for key in ("ga_date", "end_of_sale", "end_of_life") if key in data}
+    _check_dates(data, dates, source, report)
+    tier, regions = _tier_and_regions(data, source, "", program, report)
+    discounts = _discounts(data, source, program, report)
+    skus = _skus(data["skus"], source, regions, program, report)
+    if tier is None or report.count(Severity.ERROR) > errors:
+        return None
+    return Product(
+        data["id"], source, data["line"],
+        _translations(data, "name", source, program, report),
+        _translations(data, "summary", source, program, report),
+        _translations(data, "description", source, program, report, required=False),
+        data["deployment"], data["status"], dates, tier, regions,
+        tuple(data.get("requires", ())), tuple(data.get("addons", ())), tuple(data.get("doc_versions", ())),
+        discounts, skus, dict(data.key_lines),
+    )  # fmt: skip
+
+
+def _check_dates(data: YamlMap, dates: dict[str, datetime.date], source: str, report: Report) -> None:
+    needed = {
+        "ga": ["ga_date"],
+        "beta": [],
+        "end-of-sale": ["ga_date", "end_of_sale"],
+        "end-of-life": ["ga_date", "end_of_sale", "end_of_life"],
+    }
+    for key in needed.get(data["status"], []):
+        if key not in dates:
+            report.error(source, data.line_of("status"), "catalog-date", f"status: '{data['status']}' needs '{key}'")
+    order = [k for k in ("ga_date", "end_of_sale", "end_of_life") if k in dates]
+    for earlier, later in zip(order, order[1:], strict=False):
+        if dates[later] < dates[earlier]:
+            report.error(source, data.line_of(later), "catalog-date-order", f"{later}: {dates[later]} is before {earlier} {dates[earlier]}")
+
+
+def _discounts(data: YamlMap, source: str, program: Program, report: Report) -> dict[str, Decimal]:
+    discounts: dict[str, Decimal] = {}
+    for tier_id, value in (data.get("discounts") or {}).items():
+        line = data["discounts"].line_of(tier_id)
+        if tier_id not in [t.id for t in program.tiers]:
+            report.error(
+                source,
+                line,
+                "unknown-tier",
+                f"discounts: unknown tier '{tier_id}'{did_you_mean(str(tier_id), [t.id for t in program.tiers])}",
+            )
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
+            report.error(source, line, "discount-range", f"discounts.{tier_id}: expected a percentage from 0 to 100, got {describe(value)}")
+        else:
+            discounts[tier_id] = Decimal(str(value))
+    return discounts
+
+
+def _skus(items: YamlList, source: str, product_regions: frozenset[str] | None, program: Program, report: Report) -> tuple[Sku, ...]:
+    skus = []
+    for index, item in enumerate(items):
+        where = f"skus[{index}]."
+        if not check_mapping(item, SKU_FIELDS, source, report, f"skus[{index}]", items.line_of(index)):
+            continue
+        tier, regions = _tier_and_regions(item, source, where, program, report)
+        prices = _prices(item, source, where, regions or product_regions, program, report)
+        names = _translations(item, "name", source, program, report)
+        if tier is not None and prices is not None:
+            skus.append(Sku(item["sku"], item.line_of("sku"), names, tier, regions, prices))
+    return tuple(skus)
+
+
+def _prices(
+    item: YamlMap, source: str, where: str, regions: frozenset[str] | None, program: Program, report: Report
+) -> dict[str, Decimal] | None:
+    prices: dict[str, Decimal] = {}
+    ok = True
+    for currency, amount in item["prices"].items():
+        line = item["prices"].line_of(currency)
+        if not isinstance(currency, str) or not is_currency(currency):
+            report.error(
+                source, line, "currency", f"{where}prices: unknown currency '{currency}' (expected an ISO 4217 code such as 'EUR')"
+            )
+            ok = False
+        elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
+            report.error(source, line, "price", f"{where}prices.{currency}: expected a price of zero or more, got {describe(amount)}")
+            ok = False
+        else:
+            prices[currency] = Decimal(str(amount))
+    for region in program.regions:
+        if regions is not None and region.id not in regions:
+            continue
+        for currency in region_currencies(region):
+            if currency not in prices and ok:
+                report.error(
+                    source, item.line_of("prices"), "price-missing", f"{where}prices: no {currency} price, which region '{region.id}' needs"
+                )
+                ok = False
+    return prices if ok else None
+
+
+def _check_translations(product: Product, program: Program, report: Report) -> None:
+    """A name missing in a language that a region selling the product builds falls back to the default (a warning)."""
+    languages = {lang for r in program.regions if product.regions is None or r.id in product.regions for lang in r.languages}
+    for lang in sorted(languages - set(product.names)):
+        report.warn(
+            product.source,
+            product.lines.get("name", 1),
+            "catalog-missing-translation",
+            f"name: no '{lang}' translation; readers in {lang} see the '{program.default_language}' name",
+        )
+
+
+def _check_references(products: list[Product], program: Program, report: Report) -> None:
+    ids = [p.id for p in products]
+    seen: dict[str, str] = {}
+    versions = [v.name for v in program.versions]
+    for product in products:
+        _check_translations(product, program, report)
+        for sku in product.skus:
+            if sku.code in seen:
+                report.error(product.source, sku.line, "duplicate-sku", f"SKU '{sku.code}' is also defined in '{seen[sku.code]}'")
+            seen.setdefault(sku.code, product.source)
+        for key, targets in (("requires", product.requires), ("addons", product.addons)):
+            for target in targets:
+                if target not in ids:
+                    report.error(
+                        product.source,
+                        product.lines.get(key, 1),
+                        "catalog-reference",
+                        f"{key}: no product '{target}'{did_you_mean(target, ids)}",
+                    )
+        for version in product.doc_versions:
+            if version not in versions:
+                report.error(
+                    product.source,
+                    product.lines.get("doc_versions", 1),
+                    "catalog-version",
+                    f"doc_versions: no version '{version}'{did_you_mean(version, versions)}",
+                )
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """A catalog page for one language: its path below the language root, as the pages of content/."""
+
+    path: str  # "catalog/beacon-saas.md"
+    source: str
+    title: str
+    summary: str
+    text: str
+
+
+def _t(texts: Mapping[str, str], lang: str, default: str) -> str:
+    return texts.get(lang) or texts.get(default, "")
+
+
+def _cell(text: str) -> str:
+    """Data in a Markdown table cell: no markup of its own."""
+    return html.escape(text).replace("|", "&#124;").replace("\n", " ")
+
+
+def _money(amount: Decimal, currency: str, lang: str) -> str:
+    return format_currency(amount, currency, locale=lang.replace("-", "_"))
+
+
+def partner_price(product: Product, amount: Decimal, tier: Tier) -> Decimal:
+    """List price less the tier's discount (or the product's own discount for that tier), to the cent."""
+    return (amount * (Decimal(100) - product.discount(tier)) / Decimal(100)).quantize(Decimal("0.01"))
+
+
+def catalog_pages(products: tuple[Product, ...], program: Program, variant: Variant, lang: str, locale: Locale) -> list[GeneratedPage]:
+    """The catalog index and one page per product a variant sees, in `lang`."""
+    visible = [p for p in products if p.visible_to(variant.region, variant.tier)]
+    if not visible:
+        return []
+    default = program.default_language
+    pages = [_index_page(visible, variant, lang, default, locale)]
+    ids = {p.id for p in visible}
+    pages += [_product_page(p, ids, program, variant, lang, default, locale, products) for p in visible]
+    return pages
+
+
+def _index_page(visible: list[Product], variant: Variant, lang: str, default: str, locale: Locale) -> GeneratedPage:
+    title = locale.t("catalog.title")
+    lines = [f"# {title}", "", locale.t("catalog.intro"), "", f"[{locale.t('catalog.download')}](price-list.csv)", ""]
+    for line in LINES:
+        members = [p for p in visible if p.line == line]
+        if not members:
+            continue
+        lines += [f"## {locale.t(f'catalog.lines.{line}')}", ""]
+        lines += [
+            f"| {locale.t('catalog.product')} | {locale.t('catalog.deployment')} | {locale.t('catalog.status')} | {locale.t('catalog.summary')} |",
+            "| --- | --- | --- | --- |",
+        ]
+        for product in members:
+            name = _cell(_t(product.names, lang, default))
+            lines.append(
+                f"| [{name}]({product.id}.md) | {locale.t(f'catalog.deployments.{product.deployment}')} | {_status(product, lang, locale)} | {_cell(_t(product.summaries, lang, default))} |"
+            )
+        lines.append("")
+    return GeneratedPage("catalog/index.md", "content/catalog", title, locale.t("catalog.intro"), "\n".join(lines))
+
+
+def _status(product: Product, lang: str, locale: Locale) -> str:
+    status = locale.t(f"catalog.statuses.{product.status}")
+    key = {"ga": "ga_date", "end-of-sale": "end_of_sale", "end-of-life": "end_of_life"}.get(product.status)
+    if key and key in product.dates:
+        status += f" ({format_date(product.dates[key], format='medium', locale=lang.replace('-', '_'))})"
+    return status
+
+
+def _product_page(
+    product: Product,
+    ids: set[str],
+    program: Program,
+    variant: Variant,
+    lang: str,
+    default: str,
+    locale: Locale,
+    products: tuple[Product, ...],
+) -> GeneratedPage:
+    name = _t(product.names, lang, default)
+    summary = _t(product.summaries, lang, default)
+    tier_name = locale.t(f"tiers.{variant.tier.id}")
+    lines = [f"# {_cell(name)}", "", _cell(summary), "", _t(product.descriptions, lang, default), ""]
+    lines += [
+        f"| {locale.t('catalog.line')} | {locale.t(f'catalog.lines.{product.line}')} |",
+        "| --- | --- |",
+        f"| {locale.t('catalog.deployment')} | {locale.t(f'catalog.deployments.{product.deployment}')} |",
+        f"| {locale.t('catalog.status')} | {_status(product, lang, locale)} |",
+        "",
+        f"## {locale.t('catalog.skus')}",
+        "",
+    ]
+    currencies = region_currencies(variant.region)
+    header = [locale.t("catalog.sku"), locale.t("catalog.name")]
+    for currency in currencies:
+        header += [locale.t("catalog.list_price", currency=currency), locale.t("catalog.your_price", currency=currency, tier=tier_name)]
+    lines += ["| " + " | ".join(header) + " |", "| --- | --- |" + " ---: |" * (2 * len(currencies))]
+    for sku in product.skus_for(variant.region, variant.tier):
+        cells = [f"`{sku.code}`", _cell(_t(sku.names, lang, default))]
+        for currency in currencies:
+            amount = sku.prices[currency]
+            cells += [_money(amount, currency, lang), _money(partner_price(product, amount, variant.tier), currency, lang)]
+        lines.append("| " + " | ".join(cells) + " |")
+    names = {p.id: _t(p.names, lang, default) for p in products}
+    for key, targets in (("requires", product.requires), ("addons", product.addons)):
+        shown = [t for t in targets if t in ids]
+        if shown:
+            lines += ["", f"**{locale.t(f'catalog.{key}')}:** " + ", ".join(f"[{_cell(names[t])}]({t}.md)" for t in shown)]
+    if product.doc_versions:
+        up = "../" * (3 if lang == default else 4)
+        titles = {v.name: v.title for v in program.versions}
+        links = ", ".join(f"[{_cell(titles[v])}]({up}{v}/)" for v in product.doc_versions)
+        lines += ["", f"**{locale.t('catalog.docs')}:** {links}"]
+    return GeneratedPage(f"catalog/{product.id}.md", product.source, name, summary, "\n".join(lines) + "\n")
+
+
+def hidden_catalog_text(products: tuple[Product, ...], variant: Variant) -> list[tuple[str, str]]:
+    """(source, text) of every product and SKU a variant must not show, for the leak audit."""
+    hidden = []
+    for product in products:
+        if not product.visible_to(variant.region, variant.tier):
+            texts = [*product.names.values(), *product.summaries.values(), *product.descriptions.values()]
+            texts += [f"{s.code} {name}" for s in product.skus for name in s.names.values()]
+        else:
+            shown = {s.code for s in product.skus_for(variant.region, variant.tier)}
+            texts = [f"{s.code} {name}" for s in product.skus if s.code not in shown for name in s.names.values()]
+        hidden += [(product.source, line) for text in texts for line in text.splitlines()]
+    return hidden
+
+
+# --- price list --------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: str) -> str:
+    """Spreadsheets run a cell that starts like a formula; a leading apostrophe keeps it text."""
+    return f"'{value}" if value.startswith(_FORMULA_START) else value
+
+
+def price_list_csv(products: tuple[Product, ...], program: Program, variant: Variant, lang: str, locale: Locale) -> bytes:
+    """The variant's price list in `lang`: UTF-8 with a byte-order mark (Excel reads it right), CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    header = [
+        "catalog.sku",
+        "catalog.product",
+        "catalog.name",
+        "catalog.currency",
+        "catalog.list_price_plain",
+        "catalog.partner_price_plain",
+        "catalog.discount",
+    ]
+    writer.writerow([locale.t(key) for key in header])
+    default = program.default_language
+    for product in products:
+        if not product.visible_to(variant.region, variant.tier):
+            continue
+        for sku in product.skus_for(variant.region, variant.tier):
+            for currency in region_currencies(variant.region):
+                amount = sku.prices[currency]
+                row = [
+                    sku.code,
+                    _t(product.names, lang, default),
+                    _t(sku.names, lang, default),
+                    currency,
+                    str(amount),
+                    str(partner_price(product, amount, variant.tier)),
+                    str(product.discount(variant.tier)),
+                ]
+                writer.writerow([_csv_cell(cell) for cell in row])
+    text: str = buffer.getvalue()
+    return text.encode("utf-8-sig")
