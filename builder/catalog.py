@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_currency, is_currency
+from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from .models import Locale, Program, Region, Tier, Variant
 from .problems import Report, Severity, did_you_mean
@@ -344,9 +344,10 @@ def _money(amount: Decimal, currency: str, lang: str) -> str:
     return format_currency(amount, currency, locale=lang.replace("-", "_"))
 
 
-def partner_price(product: Product, amount: Decimal, tier: Tier) -> Decimal:
-    """List price less the tier's discount (or the product's own discount for that tier), to the cent."""
-    return (amount * (Decimal(100) - product.discount(tier)) / Decimal(100)).quantize(Decimal("0.01"))
+def partner_price(product: Product, amount: Decimal, tier: Tier, currency: str) -> Decimal:
+    """List price less the tier's discount (or the product's own for that tier), in the currency's minor unit."""
+    unit = Decimal(10) ** -get_currency_precision(currency)
+    return (amount * (Decimal(100) - product.discount(tier)) / Decimal(100)).quantize(unit)
 
 
 def catalog_pages(products: tuple[Product, ...], program: Program, variant: Variant, lang: str, locale: Locale) -> list[GeneratedPage]:
@@ -422,7 +423,7 @@ def _product_page(
         cells = [f"`{sku.code}`", _cell(_t(sku.names, lang, default))]
         for currency in currencies:
             amount = sku.prices[currency]
-            cells += [_money(amount, currency, lang), _money(partner_price(product, amount, variant.tier), currency, lang)]
+            cells += [_money(amount, currency, lang), _money(partner_price(product, amount, variant.tier, currency), currency, lang)]
         lines.append("| " + " | ".join(cells) + " |")
     names = {p.id: _t(p.names, lang, default) for p in products}
     for key, targets in (("requires", product.requires), ("addons", product.addons)):
@@ -488,7 +489,7 @@ def price_list_csv(products: tuple[Product, ...], program: Program, variant: Var
                     _t(sku.names, lang, default),
                     currency,
                     str(amount),
-                    str(partner_price(product, amount, variant.tier)),
+                    str(partner_price(product, amount, variant.tier, currency)),
                     str(product.discount(variant.tier)),
                 ]
                 writer.writerow([_csv_cell(cell) for cell in row])
