@@ -123,15 +123,13 @@ def test_bad_catalog_references_are_located(tiny: Path) -> None:
     assert "content/catalog/widget.yml:18: SKU 'WDG-STD-1Y' is also defined in 'content/catalog/extra.yml'" in output.splitlines()
 
 
-def test_partner_price_keeps_the_currencys_minor_unit() -> None:
+def test_partner_price_keeps_the_currencys_minor_unit(tiny: Path) -> None:
     from builder.catalog import partner_price
-    from builder.models import Tier
+    from builder.load import load_project
+    from builder.problems import Report
 
-    class Product:  # only the discount matters here
-        @staticmethod
-        def discount(tier: Tier) -> Decimal:
-            return Decimal(30)
-
-    gold = Tier("gold", 2, 30)
-    assert partner_price(Product(), Decimal("1234.5"), gold, "EUR") == Decimal("864.15")  # type: ignore[arg-type]
-    assert str(partner_price(Product(), Decimal("18000000"), gold, "JPY")) == "12600000"  # type: ignore[arg-type]
+    project = load_project(tiny, Report())
+    widget = next(p for p in project.catalog if p.id == "widget")
+    gold = project.program.tier("gold")
+    assert partner_price(widget, Decimal("1234.5"), gold, "EUR") == Decimal("864.15")
+    assert str(partner_price(widget, Decimal("18000000"), gold, "JPY")) == "12600000"
