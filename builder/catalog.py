@@ -365,6 +365,7 @@ def catalog_pages(products: tuple[Product, ...], program: Program, variant: Vari
 def _index_page(visible: list[Product], variant: Variant, lang: str, default: str, locale: Locale) -> GeneratedPage:
     title = locale.t("catalog.title")
     lines = [f"# {title}", "", locale.t("catalog.intro"), "", f"[{locale.t('catalog.download')}](price-list.csv)", ""]
+    lines += [_filter_form(visible, locale), ""]
     for line in LINES:
         members = [p for p in visible if p.line == line]
         if not members:
@@ -381,6 +382,21 @@ def _index_page(visible: list[Product], variant: Variant, lang: str, default: st
             )
         lines.append("")
     return GeneratedPage("catalog/index.md", "content/catalog", title, locale.t("catalog.intro"), "\n".join(lines))
+
+
+def _filter_form(visible: list[Product], locale: Locale) -> str:
+    """Filters for the index, run in the browser by theme/'s catalog-filter script (no server needed)."""
+
+    def select(name: str, label: str, options: list[str]) -> str:
+        choices = "".join(f"<option>{html.escape(option)}</option>" for option in options)
+        return f'<label>{html.escape(label)} <select name="{name}"><option value="">{html.escape(locale.t("catalog.all"))}</option>{choices}</select></label>'
+
+    lines = [locale.t(f"catalog.lines.{line}") for line in LINES if any(p.line == line for p in visible)]
+    statuses = [locale.t(f"catalog.statuses.{status}") for status in STATUSES if any(p.status == status for p in visible)]
+    deployments = [locale.t(f"catalog.deployments.{d}") for d in DEPLOYMENTS if any(p.deployment == d for p in visible)]
+    fields = select("line", locale.t("catalog.line"), lines) + select("status", locale.t("catalog.status"), statuses)
+    fields += select("deployment", locale.t("catalog.deployment"), deployments)
+    return f'<form id="pkb-catalog-filter" class="pkb-filter">{fields}</form>'
 
 
 def _status(product: Product, lang: str, locale: Locale) -> str:

@@ -22,6 +22,7 @@ UI_LABELS: dict[str, tuple[str, ...]] = {
     "version.outdated": (),
     "version.current": (),
     "catalog.title": (),
+    "catalog.all": (),
     "catalog.intro": (),
     "catalog.download": (),
     "catalog.product": (),

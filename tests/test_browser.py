@@ -146,3 +146,22 @@ def test_alias_redirects_deep_links(browser, served: str) -> None:  # type: igno
     page = browser.new_page()
     page.goto(f"{served}/eu/gold/latest/de/program/tiers/#gold")
     page.wait_for_url(f"{served}/eu/gold/2026.2/de/program/tiers/#gold")
+
+
+def test_catalog_filters_in_the_browser_and_fits_a_phone(browser, served: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{served}/eu/gold/2026.2/catalog/")
+    rows = page.locator("article tbody tr")
+    assert rows.count() >= 12
+    page.select_option("#pkb-catalog-filter select[name=status]", label="End of sale")
+    visible = [row.inner_text() for row in rows.all() if row.is_visible()]
+    assert len(visible) == 1 and "Conduit" in visible[0]
+    page.select_option("#pkb-catalog-filter select[name=status]", label="All")
+    page.select_option("#pkb-catalog-filter select[name=line]", label="Security posture")
+    visible = [row.inner_text() for row in rows.all() if row.is_visible()]
+    assert visible and all("Bastion" in row for row in visible)
+    page.select_option("#pkb-catalog-filter select[name=line]", label="All")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page must not scroll sideways on a phone"
+    target = REPO / "docs" / "catalog-phone.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / "catalog.png"
+    page.screenshot(path=str(target), full_page=False)
+    assert target.stat().st_size > 10_000
