@@ -135,10 +135,12 @@ def test_version_switch_keeps_page_and_language_and_language_switch_keeps_versio
     page.locator(".md-version__link", has_text="2026.1").click()
     page.wait_for_url(f"{served}/eu/gold/2026.1/de/program/tiers/")
     banner = page.locator("[data-md-component=outdated]")
-    assert banner.is_visible() and "früheren Version" in banner.inner_text()
+    banner.wait_for(state="visible")  # Material shows it once it has read versions.json
+    assert "früheren Version" in banner.inner_text()
     page.locator(".md-header__option .md-select").hover()
     page.locator(".md-select__link[hreflang=en]").click()
     page.wait_for_url(f"{served}/eu/gold/2026.1/program/tiers/")
+    page.locator("[data-md-component=outdated]").wait_for(state="visible")
     assert "earlier release" in page.locator("[data-md-component=outdated]").inner_text()
 
 
