@@ -143,12 +143,16 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
     base = read_base_config(project)
     render_jobs = []
     results: list[RenderResult] = []
+    shared = cache.shared_inputs(project)
+    contents: dict[str, bytes] = {}
     for plan in plans:
         variant = plan.variant
         docs_dir = staging / "_docs" / variant.id
         site_dir = staging / variant.id
         epoch = source_epoch(project.root, variant.version)
-        key = cache.inputs_key(project, variant, epoch)
+        if variant.version.name not in contents:
+            contents[variant.version.name] = cache.content_inputs(project.content(variant.version).folder)
+        key = cache.inputs_key(shared, contents[variant.version.name], variant, epoch)
         if cache.restore(project, variant, key, site_dir):
             results.append(RenderResult(variant.id, 0.0, reused=True))
             continue

@@ -33,18 +33,27 @@ def _files(path: Path) -> list[Path]:
     return [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else []
 
 
-def inputs_key(project: Project, variant: Variant, epoch: int) -> str:
-    """The key of a variant's rendered tree."""
+def shared_inputs(project: Project) -> bytes:
+    """The digest of what every variant shares: the builder, its packages, program, locales, theme, mkdocs.yml."""
     digest = hashlib.sha256()
     builder = Path(__file__).parent
     _hash_files(digest, builder, list(builder.glob("*.py")))
     for package in _PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
     _hash_files(digest, project.root, [f for name in _SHARED_INPUTS for f in _files(project.root / name)])
-    folder = project.content(variant.version).folder
+    return digest.digest()
+
+
+def content_inputs(folder: Path) -> bytes:
+    """The digest of one version's pages and files."""
+    digest = hashlib.sha256()
     _hash_files(digest, folder, _files(folder))
-    digest.update(f"{variant.id}\0{epoch}".encode())
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def inputs_key(shared: bytes, content: bytes, variant: Variant, epoch: int) -> str:
+    """The key of a variant's rendered tree, from the digests above (computed once per build)."""
+    return hashlib.sha256(shared + content + f"{variant.id}\0{epoch}".encode()).hexdigest()
 
 
 def _entry(project: Project, variant: Variant) -> Path:

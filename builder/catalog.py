@@ -21,7 +21,7 @@ from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from .models import Locale, Program, Region, Tier, Variant
 from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe
+from .schema import Field, check_mapping, describe, tier_and_regions
 from .yamlio import YamlList, YamlMap, load_yaml, read_text
 
 FOLDER = "content/catalog"
@@ -143,35 +143,6 @@ def _translations(data: YamlMap, key: str, source: str, program: Program, report
     return texts
 
 
-def _tier_and_regions(
-    data: YamlMap, source: str, where: str, program: Program, report: Report
-) -> tuple[Tier | None, frozenset[str] | None]:
-    tier_ids = [t.id for t in program.tiers]
-    region_ids = [r.id for r in program.regions]
-    tier: Tier | None = program.lowest_tier
-    if "tier" in data:
-        if data["tier"] in tier_ids:
-            tier = program.tier(data["tier"])
-        else:
-            report.error(
-                source,
-                data.line_of("tier"),
-                "unknown-tier",
-                f"{where}tier: unknown tier '{data['tier']}'{did_you_mean(str(data['tier']), tier_ids)}",
-            )
-            tier = None
-    regions = frozenset(data["regions"]) if "regions" in data else None
-    for index, region in enumerate(data.get("regions", ())):
-        if region not in region_ids:
-            report.error(
-                source,
-                data["regions"].line_of(index),
-                "unknown-region",
-                f"{where}regions: unknown region '{region}'{did_you_mean(region, region_ids)}",
-            )
-    return tier, regions
-
-
 def _product(data: YamlMap, source: str, stem: str, program: Program, report: Report) -> Product | None:
     errors = report.count(Severity.ERROR)
     if data["id"] != stem:
@@ -183,7 +154,7 @@ def _product(data: YamlMap, source: str, stem: str, program: Program, report: Re
             )
     dates = {key: data[key] for key in ("ga_date", "end_of_sale", "end_of_life") if key in data}
     _check_dates(data, dates, source, report)
-    tier, regions = _tier_and_regions(data, source, "", program, report)
+    tier, regions = tier_and_regions(data, source, "", program, report)
     discounts = _discounts(data, source, program, report)
     skus = _skus(data["skus"], source, regions, program, report)
     if tier is None or report.count(Severity.ERROR) > errors:
@@ -239,7 +210,7 @@ def _skus(items: YamlList, source: str, product_regions: frozenset[str] | None, 
         where = f"skus[{index}]."
         if not check_mapping(item, SKU_FIELDS, source, report, f"skus[{index}]", items.line_of(index)):
             continue
-        tier, regions = _tier_and_regions(item, source, where, program, report)
+        tier, regions = tier_and_regions(item, source, where, program, report)
         prices = _prices(item, source, where, regions or product_regions, program, report)
         names = _translations(item, "name", source, program, report)
         if tier is not None and prices is not None:

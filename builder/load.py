@@ -11,7 +11,7 @@ from .catalog import load_catalog
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
 from .problems import ProblemsFound, Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe
+from .schema import Field, check_mapping, describe, tier_and_regions
 from .sources import SourceError, content_folder
 from .yamlio import YamlList, YamlMap, load_yaml, read_text
 
@@ -358,31 +358,11 @@ def _inherit(program: Program, sources: list[_Source], originals: set[str], repo
 def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, original: YamlMap, text: str, report: Report) -> Page | None:
     tier_ids = [t.id for t in program.tiers]
     region_ids = [r.id for r in program.regions]
-    ok = True
-    min_tier = program.lowest_tier
-    if "tier" in original:
-        if original["tier"] in tier_ids:
-            min_tier = program.tier(original["tier"])
-        elif front is original:
-            report.error(
-                source,
-                front.line_of("tier"),
-                "unknown-tier",
-                f"tier: unknown tier '{original['tier']}'{did_you_mean(original['tier'], tier_ids)}",
-            )
-            ok = False
-    regions = None
-    if "regions" in original:
-        regions = frozenset(original["regions"])
-        for index, region in enumerate(original["regions"]):
-            if region not in region_ids and front is original:
-                report.error(
-                    source,
-                    front["regions"].line_of(index),
-                    "unknown-region",
-                    f"regions: unknown region '{region}'{did_you_mean(region, region_ids)}",
-                )
-                ok = False
+    # A translation's tier and regions are its original's: reported once, at the original.
+    errors = report.count(Severity.ERROR)
+    tier, regions = tier_and_regions(original, source, "", program, report if front is original else Report())
+    ok = tier is not None and report.count(Severity.ERROR) == errors
+    min_tier = tier or program.lowest_tier
     teaser = bool(original.get("teaser", False))
     summary = front.get("summary") or original.get("summary") or ""
     if teaser and not summary:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .models import Program, Tier
 from .problems import Report, did_you_mean
 from .yamlio import YamlList, YamlMap
 
@@ -104,3 +105,26 @@ def markdown_table(fields: Sequence[Field]) -> str:
         kind = f"list of {_PLAIN_NAMES[f.items]}s" if f.items else _PLAIN_NAMES[f.kind]
         rows.append(f"| `{f.name}` | {kind} | {'yes' if f.required else 'no'} | {f.doc} |")
     return "\n".join(rows)
+
+
+def tier_and_regions(data: YamlMap, source: str, where: str, program: Program, report: Report) -> tuple[Tier | None, frozenset[str] | None]:
+    """The `tier` and `regions` keys shared by pages, products and SKUs: (None, …) when the tier is unknown.
+
+    Unknown tiers and regions are reported at their line with the closest valid name.
+    """
+    tier_ids = [t.id for t in program.tiers]
+    region_ids = [r.id for r in program.regions]
+    tier: Tier | None = program.lowest_tier
+    if "tier" in data:
+        if data["tier"] in tier_ids:
+            tier = program.tier(data["tier"])
+        else:
+            hint = did_you_mean(str(data["tier"]), tier_ids)
+            report.error(source, data.line_of("tier"), "unknown-tier", f"{where}tier: unknown tier '{data['tier']}'{hint}")
+            tier = None
+    regions = frozenset(data["regions"]) if "regions" in data else None
+    for index, region in enumerate(data.get("regions", ())):
+        if region not in region_ids:
+            hint = did_you_mean(region, region_ids)
+            report.error(source, data["regions"].line_of(index), "unknown-region", f"{where}regions: unknown region '{region}'{hint}")
+    return tier, regions
