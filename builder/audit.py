@@ -62,7 +62,8 @@ def forbidden_phrases(plan: Plan) -> list[Phrase]:
     phrases: dict[str, Phrase] = {}
     for hidden in plan.hidden:
         words = _markdown_words(hidden.text)
-        if len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE) or words in shown:
+        too_short = not hidden.code and len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE)
+        if too_short or not words or words in shown:
             continue
         phrases.setdefault(words, Phrase(words, hidden.source))
     return list(phrases.values())

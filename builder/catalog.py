@@ -391,12 +391,12 @@ def _product_page(
     name = _t(product.names, lang, default)
     summary = _t(product.summaries, lang, default)
     tier_name = locale.t(f"tiers.{variant.tier.id}")
-    lines = [f"# {_cell(name)}", "", _cell(summary), "", _t(product.descriptions, lang, default), ""]
+    lines = [f"# {_cell(name)}", "", *_untranslated_notice(product, variant, lang, default, locale)]
+    lines += [_cell(summary), "", _t(product.descriptions, lang, default), ""]
     lines += [
-        f"| {locale.t('catalog.line')} | {locale.t(f'catalog.lines.{product.line}')} |",
-        "| --- | --- |",
-        f"| {locale.t('catalog.deployment')} | {locale.t(f'catalog.deployments.{product.deployment}')} |",
-        f"| {locale.t('catalog.status')} | {_status(product, lang, locale)} |",
+        f"- **{locale.t('catalog.line')}:** {locale.t(f'catalog.lines.{product.line}')}",
+        f"- **{locale.t('catalog.deployment')}:** {locale.t(f'catalog.deployments.{product.deployment}')}",
+        f"- **{locale.t('catalog.status')}:** {_status(product, lang, locale)}",
         "",
         f"## {locale.t('catalog.skus')}",
         "",
@@ -425,17 +425,30 @@ def _product_page(
     return GeneratedPage(f"catalog/{product.id}.md", product.source, name, summary, "\n".join(lines) + "\n")
 
 
-def hidden_catalog_text(products: tuple[Product, ...], variant: Variant) -> list[tuple[str, str]]:
-    """(source, text) of every product and SKU a variant must not show, for the leak audit."""
-    hidden = []
+def _untranslated_notice(product: Product, variant: Variant, lang: str, default: str, locale: Locale) -> list[str]:
+    """The fallback notice of pages, on a product page whose texts are partly in the default language."""
+    texts = [product.names, product.summaries, *(s.names for s in product.skus_for(variant.region, variant.tier))]
+    texts += [product.descriptions] if product.descriptions else []
+    if lang == default or all(lang in t for t in texts):
+        return []
+    notice = locale.t("catalog.untranslated", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}"))
+    return [f'<p class="pkb-fallback">{html.escape(notice)}</p>', ""]
+
+
+def hidden_catalog_text(products: tuple[Product, ...], variant: Variant) -> list[tuple[str, str, bool]]:
+    """(source, text, is_code) of every product and SKU a variant must not show, for the leak audit.
+
+    SKU codes are flagged: short as they are, an order code proves a leak where a short phrase would not.
+    """
+    hidden: list[tuple[str, str, bool]] = []
     for product in products:
+        shown = {s.code for s in product.skus_for(variant.region, variant.tier)}
         if not product.visible_to(variant.region, variant.tier):
+            shown = set()
             texts = [*product.names.values(), *product.summaries.values(), *product.descriptions.values()]
-            texts += [f"{s.code} {name}" for s in product.skus for name in s.names.values()]
-        else:
-            shown = {s.code for s in product.skus_for(variant.region, variant.tier)}
-            texts = [f"{s.code} {name}" for s in product.skus if s.code not in shown for name in s.names.values()]
-        hidden += [(product.source, line) for text in texts for line in text.splitlines()]
+            hidden += [(product.source, line, False) for text in texts for line in text.splitlines()]
+        hidden += [(product.source, s.code, True) for s in product.skus if s.code not in shown]
+        hidden += [(product.source, name, False) for s in product.skus if s.code not in shown for name in s.names.values()]
     return hidden
 
 

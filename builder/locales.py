@@ -42,6 +42,7 @@ UI_LABELS: dict[str, tuple[str, ...]] = {
     "catalog.list_price_plain": (),
     "catalog.partner_price_plain": (),
     "catalog.discount": (),
+    "catalog.untranslated": ("language", "default"),
     "catalog.lines.observability": (),
     "catalog.lines.security": (),
     "catalog.lines.data": (),

@@ -37,6 +37,7 @@ class Hidden:
 
     source: str
     text: str
+    code: bool = False  # an identifier (a SKU code): significant however short
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.extend(_untranslated_teasers(project, content, page, variant))
     assets, hidden_assets = _split_assets(content, staged)
     catalog_staged, files = _catalog(project, variant)
-    hidden.extend(Hidden(source, text) for source, text in catalog.hidden_catalog_text(project.catalog, variant))
+    hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
     return Plan(variant, tuple(staged + catalog_staged), assets, tuple(hidden), hidden_assets, files)
 
 
@@ -154,7 +155,7 @@ def teaser_text(project: Project, page: Page, lang: str) -> str:
     front = {"title": page.title, "summary": page.summary, "partnerkb_teaser": page.min_tier.id}
     body = (
         f"# {page.title}\n\n"
-        f'<div class="pkb-teaser" markdown="0">\n'
+        f'<div class="pkb-teaser">\n'
         f'<p class="pkb-teaser__tier">{html.escape(locale.t("teaser.available_from", tier=tier_name))}</p>\n'
         f'<p class="pkb-teaser__summary">{html.escape(page.summary)}</p>\n'
         f'<p class="pkb-teaser__locked">{html.escape(locale.t("teaser.locked", tier=tier_name))}</p>\n'

@@ -13,6 +13,8 @@ from builder.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 TINY = REPO / "tests" / "fixtures" / "tiny"
+GOLDEN = REPO / "tests" / "golden" / "tiny"
+REGENERATE = os.environ.get("PARTNERKB_REGEN_GOLDEN") == "1"
 REQUIRE_ALL = os.environ.get("PARTNERKB_REQUIRE_ALL") == "1"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -49,6 +51,15 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     result = CliRunner().invoke(main, ["build", "--project", str(project), "--out", str(dist), "--jobs", "2"])
     assert result.exit_code == 0, result.output
     return project, dist
+
+
+def golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/tiny/NAME; PARTNERKB_REGEN_GOLDEN=1 rewrites it instead."""
+    path = GOLDEN / name
+    if REGENERATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == actual, f"{name} differs (regenerate: PARTNERKB_REGEN_GOLDEN=1 pytest)"
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -14,23 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TINY, copy_portal, run
+from conftest import REPO, TINY, copy_portal, golden, run
 
-GOLDEN = REPO / "tests" / "golden" / "tiny"
-REGENERATE = os.environ.get("PARTNERKB_REGEN_GOLDEN") == "1"
 # Material's own scripts and styles carry content hashes that change with every Material release.
 THEME_ASSETS = re.compile(r"^[^/]+/(assets/javascripts|assets/stylesheets)/")
 
 pytestmark = pytest.mark.slow
-
-
-def golden(name: str, actual: str) -> None:
-    """Compare with tests/golden/tiny/NAME; PARTNERKB_REGEN_GOLDEN=1 rewrites it instead."""
-    path = GOLDEN / name
-    if REGENERATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.read_text(encoding="utf-8") == actual, f"{name} differs (regenerate: PARTNERKB_REGEN_GOLDEN=1 pytest tests/test_build.py)"
 
 
 def tree_paths(root: Path) -> list[str]:

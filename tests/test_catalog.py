@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from babel.numbers import format_currency
 
-from conftest import run
+from conftest import golden, run
 
 pytestmark = pytest.mark.slow
 
@@ -36,6 +36,25 @@ def test_product_page_prices_in_the_readers_language_at_its_tier(
     partner = (list_price * (100 - discount) / 100).quantize(Decimal("0.01"))
     expected = f"WDG-STD-1Y {'Widget Cloud Standard, 1 year' if lang == 'en' else 'Widget Cloud Standard, 1 Jahr'} {format_currency(list_price, 'EUR', locale=lang)} {format_currency(partner, 'EUR', locale=lang)}"
     assert " ".join(expected.split()) in text  # Babel's no-break spaces read as spaces here
+
+
+@pytest.mark.parametrize("tier", ["silver", "gold"])
+@pytest.mark.parametrize("lang,folder", [("en", ""), ("de", "de/")])
+def test_product_page_golden_html(tiny_built: tuple[Path, Path], tier: str, lang: str, folder: str) -> None:
+    """The whole article of one product page: exact prices, names, notice and links per language and tier."""
+    _, dist = tiny_built
+    page = (dist / f"eu/{tier}/1.0/{folder}catalog/widget/index.html").read_text(encoding="utf-8")
+    match = re.search(r"<article[^>]*>(.*?)</article>", page, re.S)
+    assert match
+    golden(f"catalog/widget-eu-{tier}-{lang}.html", match.group(1).strip() + "\n")
+
+
+def test_partly_translated_product_says_so(tiny_built: tuple[Path, Path]) -> None:
+    _, dist = tiny_built
+    german = (dist / "eu/silver/1.0/de/catalog/widget/index.html").read_text(encoding="utf-8")
+    english = (dist / "eu/silver/1.0/catalog/widget/index.html").read_text(encoding="utf-8")
+    assert 'class="pkb-fallback"' in german and "Teile dieses Produkts liegen noch nicht auf Deutsch vor" in german
+    assert 'class="pkb-fallback"' not in english
 
 
 def test_gated_products_and_skus_are_absent_below_their_tier(tiny_built: tuple[Path, Path]) -> None:
@@ -71,6 +90,16 @@ def test_leaked_gated_product_is_caught(tiny_built: tuple[Path, Path], tmp_path:
     shutil.copytree(tmp_path / "dist/eu/gold/1.0/catalog/gadget", tmp_path / "dist/eu/silver/1.0/catalog/gadget")
     code, output = run("audit", str(tmp_path / "dist"), "--project", str(project))
     assert code == 1 and "leak: text of 'content/catalog/gadget.yml' hidden from tier 'silver' of region 'eu'" in output
+
+
+def test_leaked_bare_sku_code_is_caught(tiny_built: tuple[Path, Path], tmp_path: Path) -> None:
+    """An order code is short, but it alone proves a leak of a gated SKU."""
+    project, dist = tiny_built
+    shutil.copytree(dist, tmp_path / "dist")
+    page = tmp_path / "dist/eu/silver/1.0/catalog/widget/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", "<p>Order WDG-NFR-LAB today</p></article>"), encoding="utf-8")
+    code, output = run("audit", str(tmp_path / "dist"), "--project", str(project))
+    assert code == 1 and "hidden from tier 'silver' of region 'eu': \"wdg nfr lab\"" in output
 
 
 PRODUCT = """id: bad
