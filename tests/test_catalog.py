@@ -119,6 +119,9 @@ skus:
   - sku: BAD-2
     name: {en: Two}
     prices: {USD: 10, EUX: 10}
+  - sku: BAD-3
+    name: {en: Four}
+    prices: {USD: ten, EUR: 10}
   - sku: WDG-STD-1Y
     name: {en: Three}
     prices: {USD: 10}
@@ -135,9 +138,21 @@ def test_bad_catalog_input_is_located(tiny: Path) -> None:
         "content/catalog/bad.yml:10: discounts.gold: expected a percentage from 0 to 100, got 120",
         "content/catalog/bad.yml:14: skus[0].prices.USD: expected a price of zero or more, got -5",
         "content/catalog/bad.yml:17: skus[1].prices: unknown currency 'EUX' (expected an ISO 4217 code such as 'EUR')",
-        "content/catalog/bad.yml:20: skus[2].prices: no EUR price, which region 'eu' needs",
+        "content/catalog/bad.yml:20: skus[2].prices.USD: expected a price of zero or more, got 'ten'",
+        "content/catalog/bad.yml:23: skus[3].prices: no EUR price, which region 'eu' needs",
     ):
         assert expected in lines, output
+
+
+def test_missing_translation_is_a_warning_and_an_error_under_strict(tiny: Path) -> None:
+    product = "id: solo\nline: data\nname: {en: Solo}\nsummary: {en: Solo.}\ndeployment: saas\nstatus: beta\n"
+    product += "skus:\n  - sku: SOLO-1\n    name: {en: Solo one}\n    prices: {USD: 1, EUR: 1}\n"
+    (tiny / "content/catalog/solo.yml").write_text(product, encoding="utf-8")
+    message = "content/catalog/solo.yml:3: warning: name: no 'de' translation; readers in de see the 'en' name"
+    code, output = run("check", "--project", str(tiny))
+    assert code == 0 and message in output.splitlines(), output
+    code, output = run("check", "--strict", "--project", str(tiny))
+    assert code == 1 and message in output.splitlines(), output
 
 
 def test_bad_catalog_references_are_located(tiny: Path) -> None:
