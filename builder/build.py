@@ -7,6 +7,7 @@ build is moved into place.
 
 from __future__ import annotations
 
+import datetime
 import multiprocessing
 import os
 import shutil
@@ -70,10 +71,21 @@ class Checked:
     plans: dict[str, Plan]
 
 
-def check_project(root: Path, report: Report) -> Checked | None:
+def default_as_of() -> datetime.datetime:
+    """The build's point in time when none is given: SOURCE_DATE_EPOCH, else the start of today (UTC).
+
+    A day, not a second: builds on the same day agree, and so reuse each other's rendered trees.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
+        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC)
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
+
+
+def check_project(root: Path, report: Report, as_of: datetime.datetime | None = None) -> Checked | None:
     """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml."""
     try:
-        project = load_project(root, report)
+        project = load_project(root, report, as_of or default_as_of())
     except ProblemsFound:
         return None
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
@@ -107,9 +119,18 @@ def source_epoch(root: Path, version: Version) -> int:
 Progress = Callable[[str, "RenderResult | int"], None]
 
 
-def build(root: Path, out: Path, selection: Selection, jobs: int, strict: bool, report: Report, progress: Progress) -> list[Variant]:
+def build(
+    root: Path,
+    out: Path,
+    selection: Selection,
+    jobs: int,
+    strict: bool,
+    report: Report,
+    progress: Progress,
+    as_of: datetime.datetime | None = None,
+) -> list[Variant]:
     """Build the selected variants into `out`; on any problem (or a warning under strict) `out` is untouched."""
-    checked = check_project(root, report)
+    checked = check_project(root, report, as_of)
     if checked is None or report.failed(strict):
         return []
     project = checked.project
@@ -152,7 +173,7 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
         epoch = source_epoch(project.root, variant.version)
         if variant.version.name not in contents:
             contents[variant.version.name] = cache.content_inputs(project.content(variant.version).folder)
-        key = cache.inputs_key(shared, contents[variant.version.name], variant, epoch)
+        key = cache.inputs_key(shared, contents[variant.version.name], variant, epoch, project.as_of)
         if cache.restore(project, variant, key, site_dir):
             results.append(RenderResult(variant.id, 0.0, reused=True))
             continue

@@ -1,7 +1,7 @@
 """Rendered trees kept between builds, so that unchanged versions are not rendered again (as with mike).
 
 A tree is reused only when its key matches: a hash of everything that shapes it — the version's
-pages, today's program, locales, theme and `mkdocs.yml`, the variant, the build time, and the
+pages, today's program, locales, theme and `mkdocs.yml`, the variant, the build time and `--as-of`, and the
 builder's own code and the versions of MkDocs, Material and mkdocs-static-i18n. A change to any of
 them (a new tier, a reworded label) renders again, so a stale and possibly leaking tree is never
 reused. The cache lives in `.partnerkb-cache/sites/` in the project; CI may keep the folder.
@@ -9,6 +9,7 @@ reused. The cache lives in `.partnerkb-cache/sites/` in the project; CI may keep
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import shutil
 from importlib import metadata
@@ -51,9 +52,9 @@ def content_inputs(folder: Path) -> bytes:
     return digest.digest()
 
 
-def inputs_key(shared: bytes, content: bytes, variant: Variant, epoch: int) -> str:
+def inputs_key(shared: bytes, content: bytes, variant: Variant, epoch: int, as_of: datetime.datetime) -> str:
     """The key of a variant's rendered tree, from the digests above (computed once per build)."""
-    return hashlib.sha256(shared + content + f"{variant.id}\0{epoch}".encode()).hexdigest()
+    return hashlib.sha256(shared + content + f"{variant.id}\0{epoch}\0{as_of.isoformat()}".encode()).hexdigest()
 
 
 def _entry(project: Project, variant: Variant) -> Path:

@@ -19,9 +19,9 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
-from .models import Locale, Program, Region, Tier, Variant
+from .models import GeneratedPage, Locale, Program, Region, Tier, Variant, pick
 from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe, tier_and_regions
+from .schema import Field, check_mapping, describe, tier_and_regions, translations
 from .yamlio import YamlList, YamlMap, load_yaml, read_text
 
 FOLDER = "content/catalog"
@@ -123,26 +123,6 @@ def load_catalog(root: Path, program: Program, report: Report) -> tuple[Product,
     return tuple(products)
 
 
-def _translations(data: YamlMap, key: str, source: str, program: Program, report: Report, required: bool = True) -> dict[str, str]:
-    value = data.get(key)
-    if value is None:
-        return {}
-    texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float))}
-    if required and program.default_language not in texts:
-        report.error(
-            source, data.line_of(key), "catalog-translation", f"{key}: the default language '{program.default_language}' is needed"
-        )
-    for lang in value:
-        if lang not in program.languages:
-            report.warn(
-                source,
-                value.line_of(lang),
-                "catalog-language",
-                f"{key}: '{lang}' is not a language any region builds{did_you_mean(str(lang), program.languages)}",
-            )
-    return texts
-
-
 def _product(data: YamlMap, source: str, stem: str, program: Program, report: Report) -> Product | None:
     errors = report.count(Severity.ERROR)
     if data["id"] != stem:
@@ -161,9 +141,9 @@ def _product(data: YamlMap, source: str, stem: str, program: Program, report: Re
         return None
     return Product(
         data["id"], source, data["line"],
-        _translations(data, "name", source, program, report),
-        _translations(data, "summary", source, program, report),
-        _translations(data, "description", source, program, report, required=False),
+        translations(data, "name", source, program, report),
+        translations(data, "summary", source, program, report),
+        translations(data, "description", source, program, report, required=False),
         data["deployment"], data["status"], dates, tier, regions,
         tuple(data.get("requires", ())), tuple(data.get("addons", ())), tuple(data.get("doc_versions", ())),
         discounts, skus, dict(data.key_lines),
@@ -212,7 +192,7 @@ def _skus(items: YamlList, source: str, product_regions: frozenset[str] | None, 
             continue
         tier, regions = tier_and_regions(item, source, where, program, report)
         prices = _prices(item, source, where, regions or product_regions, program, report)
-        names = _translations(item, "name", source, program, report)
+        names = translations(item, "name", source, program, report)
         if tier is not None and prices is not None:
             skus.append(Sku(item["sku"], item.line_of("sku"), names, tier, regions, prices))
     return tuple(skus)
@@ -247,7 +227,7 @@ def _prices(
     return prices if ok else None
 
 
-def _check_translations(product: Product, program: Program, report: Report) -> None:
+def _checktranslations(product: Product, program: Program, report: Report) -> None:
     """A name missing in a language that a region selling the product builds falls back to the default (a warning)."""
     languages = {lang for r in program.regions if product.regions is None or r.id in product.regions for lang in r.languages}
     for lang in sorted(languages - set(product.names)):
@@ -264,7 +244,7 @@ def _check_references(products: list[Product], program: Program, report: Report)
     seen: dict[str, str] = {}
     versions = [v.name for v in program.versions]
     for product in products:
-        _check_translations(product, program, report)
+        _checktranslations(product, program, report)
         for sku in product.skus:
             if sku.code in seen:
                 report.error(product.source, sku.line, "duplicate-sku", f"SKU '{sku.code}' is also defined in '{seen[sku.code]}'")
@@ -289,21 +269,6 @@ def _check_references(products: list[Product], program: Program, report: Report)
 
 
 # --- pages -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A catalog page for one language: its path below the language root, as the pages of content/."""
-
-    path: str  # "catalog/beacon-saas.md"
-    source: str
-    title: str
-    summary: str
-    text: str
-
-
-def _t(texts: Mapping[str, str], lang: str, default: str) -> str:
-    return texts.get(lang) or texts.get(default, "")
 
 
 def _cell(text: str) -> str:
@@ -347,9 +312,9 @@ def _index_page(visible: list[Product], variant: Variant, lang: str, default: st
             "| --- | --- | --- | --- |",
         ]
         for product in members:
-            name = _cell(_t(product.names, lang, default))
+            name = _cell(pick(product.names, lang, default))
             lines.append(
-                f"| [{name}]({product.id}.md) | {locale.t(f'catalog.deployments.{product.deployment}')} | {_status(product, lang, locale)} | {_cell(_t(product.summaries, lang, default))} |"
+                f"| [{name}]({product.id}.md) | {locale.t(f'catalog.deployments.{product.deployment}')} | {_status(product, lang, locale)} | {_cell(pick(product.summaries, lang, default))} |"
             )
         lines.append("")
     return GeneratedPage("catalog/index.md", "content/catalog", title, locale.t("catalog.intro"), "\n".join(lines))
@@ -388,11 +353,11 @@ def _product_page(
     locale: Locale,
     products: tuple[Product, ...],
 ) -> GeneratedPage:
-    name = _t(product.names, lang, default)
-    summary = _t(product.summaries, lang, default)
+    name = pick(product.names, lang, default)
+    summary = pick(product.summaries, lang, default)
     tier_name = locale.t(f"tiers.{variant.tier.id}")
     lines = [f"# {_cell(name)}", "", *_untranslated_notice(product, variant, lang, default, locale)]
-    lines += [_cell(summary), "", _t(product.descriptions, lang, default), ""]
+    lines += [_cell(summary), "", pick(product.descriptions, lang, default), ""]
     lines += [
         f"- **{locale.t('catalog.line')}:** {locale.t(f'catalog.lines.{product.line}')}",
         f"- **{locale.t('catalog.deployment')}:** {locale.t(f'catalog.deployments.{product.deployment}')}",
@@ -407,12 +372,12 @@ def _product_page(
         header += [locale.t("catalog.list_price", currency=currency), locale.t("catalog.your_price", currency=currency, tier=tier_name)]
     lines += ["| " + " | ".join(header) + " |", "| --- | --- |" + " ---: |" * (2 * len(currencies))]
     for sku in product.skus_for(variant.region, variant.tier):
-        cells = [f"`{sku.code}`", _cell(_t(sku.names, lang, default))]
+        cells = [f"`{sku.code}`", _cell(pick(sku.names, lang, default))]
         for currency in currencies:
             amount = sku.prices[currency]
             cells += [_money(amount, currency, lang), _money(partner_price(product, amount, variant.tier, currency), currency, lang)]
         lines.append("| " + " | ".join(cells) + " |")
-    names = {p.id: _t(p.names, lang, default) for p in products}
+    names = {p.id: pick(p.names, lang, default) for p in products}
     for key, targets in (("requires", product.requires), ("addons", product.addons)):
         shown = [t for t in targets if t in ids]
         if shown:
@@ -485,8 +450,8 @@ def price_list_csv(products: tuple[Product, ...], program: Program, variant: Var
                 amount = sku.prices[currency]
                 row = [
                     sku.code,
-                    _t(product.names, lang, default),
-                    _t(sku.names, lang, default),
+                    pick(product.names, lang, default),
+                    pick(sku.names, lang, default),
                     currency,
                     str(amount),
                     str(partner_price(product, amount, variant.tier, currency)),

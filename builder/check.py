@@ -20,7 +20,8 @@ def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None
             if staged.teaser:
                 continue
             for link in find_links(staged.text.split("\n"), staged.page.path):
-                if link.target not in published:
+                # A link to a folder (`<a href="courses/">`) reaches the folder's index page.
+                if link.target not in published and f"{link.target}/index.md" not in published:
                     key = (staged.page.source, link.line, link.target, staged.page.prefix, plan.variant.version.name)
                     broken[key].append(plan.variant)
     for (source, line, target, prefix, version), variants in sorted(broken.items()):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import time
@@ -26,6 +27,31 @@ project_option = click.option(
     help="The portal repository to read.",
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+
+
+class _Moment(click.ParamType):  # type: ignore[type-arg]
+    """A date (2026-12-01) or a date and time with its offset (2026-12-01T09:00:00+01:00), as UTC."""
+
+    name = "DATE"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> datetime.datetime:
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            moment = datetime.datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"expected a date (2026-12-01) or a date and time with offset (2026-12-01T09:00:00+01:00), got '{value}'", param, ctx)
+        if len(str(value)) > 10 and moment.tzinfo is None:
+            self.fail(f"a time needs its UTC offset (2026-12-01T09:00:00+01:00), got '{value}'", param, ctx)
+        return moment.replace(tzinfo=moment.tzinfo or datetime.UTC).astimezone(datetime.UTC)
+
+
+as_of_option = click.option(
+    "--as-of",
+    type=_Moment(),
+    default=None,
+    help="The build's point in time: sessions that ended before it are recordings. Default: SOURCE_DATE_EPOCH, else today (UTC).",
+)
 
 
 def _finish(report: Report, strict: bool) -> None:
@@ -61,10 +87,18 @@ def main() -> None:
 @click.option(
     "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel."
 )
+@as_of_option
 @strict_option
 @project_option
 def build_command(
-    regions: tuple[str, ...], tiers: tuple[str, ...], versions: tuple[str, ...], out: Path, jobs: int, strict: bool, project: Path
+    regions: tuple[str, ...],
+    tiers: tuple[str, ...],
+    versions: tuple[str, ...],
+    out: Path,
+    jobs: int,
+    as_of: datetime.datetime | None,
+    strict: bool,
+    project: Path,
 ) -> None:
     """Build the selected variants into OUT (default: all of them).
 
@@ -75,7 +109,7 @@ def build_command(
     started = time.monotonic()
     progress = _Progress()
     try:
-        built = build(project.resolve(), out.absolute(), Selection(regions, tiers, versions), jobs, strict, report, progress)
+        built = build(project.resolve(), out.absolute(), Selection(regions, tiers, versions), jobs, strict, report, progress, as_of)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from exc
     except OSError as exc:  # the output folder cannot be written, the disk is full…
@@ -128,12 +162,13 @@ class _Progress:
     show_default=True,
     help="json: a list of {file, line, severity, code, message}.",
 )
+@as_of_option
 @strict_option
 @project_option
-def check_command(output_format: str, strict: bool, project: Path) -> None:
+def check_command(output_format: str, as_of: datetime.datetime | None, strict: bool, project: Path) -> None:
     """Validate the portal without building: schemas, front matter, gated blocks, links, locales."""
     report = Report()
-    check_project(project.resolve(), report)
+    check_project(project.resolve(), report, as_of)
     if output_format == "json":
         click.echo(report.as_json())
         sys.exit(1 if report.failed(strict) else 0)
@@ -142,8 +177,9 @@ def check_command(output_format: str, strict: bool, project: Path) -> None:
 
 @main.command("audit")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default="dist", required=False)
+@as_of_option
 @project_option
-def audit_command(directory: Path, project: Path) -> None:
+def audit_command(directory: Path, as_of: datetime.datetime | None, project: Path) -> None:
     """Verify the no-leak promise on a built DIRECTORY (default: dist).
 
     For every (region, tier, version) tree: no text of content gated above the tier or limited to
@@ -151,7 +187,7 @@ def audit_command(directory: Path, project: Path) -> None:
     content.
     """
     report = Report()
-    checked = check_project(project.resolve(), report)
+    checked = check_project(project.resolve(), report, as_of)
     if checked is None:
         _finish(report, strict=False)
         return

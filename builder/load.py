@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import gate
+from . import gate, training
 from .catalog import load_catalog
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
@@ -26,7 +28,9 @@ PROGRAM_FIELDS = (
 TIER_FIELDS = (
     Field("id", str, "Identifier used in front matter and gated blocks (`gold`).", required=True),
     Field("discount", int, "Resale discount off list price, in percent (0-100).", required=True),
+    Field("requires", dict, "What a partner needs to reach the tier: `certified:` maps learning path ids to a number of certified people."),
 )
+REQUIREMENT_FIELDS = (Field("certified", dict, "Learning path id → how many people must hold its certification."),)
 REGION_FIELDS = (
     Field("languages", list, "Languages of the region's build, the default language first.", required=True, items=str),
     Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True),
@@ -75,12 +79,17 @@ _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def load_project(root: Path, report: Report) -> Project:
-    """Load and validate a whole portal; raises ProblemsFound when nothing sensible can be built."""
+def load_project(root: Path, report: Report, as_of: datetime.datetime | None = None) -> Project:
+    """Load and validate a whole portal; raises ProblemsFound when nothing sensible can be built.
+
+    `as_of` is the build's point in time (default: 1980-01-01), which decides what is past.
+    """
     program = load_program(root, report)
     if program is None:
         raise ProblemsFound()
     locales = load_locales(root, program, report)
+    catalog = load_catalog(root, program, report)
+    product_ids = {p.id for p in catalog}
     contents = {}
     for version in program.versions:
         try:
@@ -88,8 +97,10 @@ def load_project(root: Path, report: Report) -> Project:
         except SourceError as exc:
             report.error(PROGRAM_FILE, version.line, "version-source", f"version '{version.name}': {exc}")
             raise ProblemsFound() from exc
-        contents[version.name] = load_content(folder, prefix, program, report)
-    return Project(root=root, program=program, contents=contents, locales=locales, catalog=load_catalog(root, program, report))
+        contents[version.name] = load_content(folder, prefix, program, report, product_ids)
+    _check_certifications(program, contents, report)
+    project = Project(root=root, program=program, contents=contents, locales=locales, catalog=catalog)
+    return replace(project, as_of=as_of) if as_of else project
 
 
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -145,10 +156,45 @@ def _load_tiers(items: YamlList, report: Report) -> tuple[Tier, ...]:
                 "discount-range",
                 f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}",
             )
-        tiers.append(Tier(item["id"], len(tiers), float(item["discount"])))
+        certified = tuple(_certified(item, where, report).items())
+        tiers.append(Tier(item["id"], len(tiers), float(item["discount"]), certified, item.line_of("requires")))
     if not tiers:
         report.error(PROGRAM_FILE, items.line, "no-tiers", "tiers: at least one tier is needed")
     return tuple(tiers)
+
+
+def _certified(item: YamlMap, where: str, report: Report) -> dict[str, int]:
+    """`requires.certified` of a tier: people per certification (checked against the paths once content is read)."""
+    requires = item.get("requires")
+    if requires is None or not check_mapping(
+        requires, REQUIREMENT_FIELDS, PROGRAM_FILE, report, f"{where}.requires", item.line_of("requires")
+    ):
+        return {}
+    counts = {}
+    for path_id, count in (requires.get("certified") or {}).items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            line = requires["certified"].line_of(path_id)
+            report.error(
+                PROGRAM_FILE,
+                line,
+                "schema-type",
+                f"{where}.requires.certified.{path_id}: expected a number of people (1 or more), got {describe(count)}",
+            )
+        else:
+            counts[str(path_id)] = count
+    return counts
+
+
+def _check_certifications(program: Program, contents: dict[str, Content], report: Report) -> None:
+    """A tier may only require certifications that some version's learning paths award."""
+    paths = sorted({p.id for content in contents.values() for p in content.training.paths})
+    for tier in program.tiers:
+        for path_id, _ in tier.certified:
+            if path_id not in paths:
+                report.error(
+                    PROGRAM_FILE, tier.line, "training-reference",
+                    f"tiers: '{tier.id}' requires certification '{path_id}', but no learning path has that id{did_you_mean(path_id, paths)}",
+                )  # fmt: skip
 
 
 def _load_regions(items: YamlMap, default_language: str, report: Report) -> tuple[Region, ...]:
@@ -193,6 +239,14 @@ def _load_regions(items: YamlMap, default_language: str, report: Report) -> tupl
                     "currency",
                     f"{where}.price_books: expected ISO 4217 codes such as 'JPY', got '{currency}'",
                 )
+        for index, zone in enumerate(item["time_zones"]):
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                report.error(
+                    PROGRAM_FILE, item["time_zones"].line_of(index), "time-zone",
+                    f"{where}.time_zones: unknown time zone '{zone}' (expected an IANA name such as 'Europe/Berlin')",
+                )  # fmt: skip
         books = tuple(item.get("price_books", ()))
         regions.append(
             Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"], books)
@@ -239,18 +293,18 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
 # --- content -----------------------------------------------------------------------------------
 
 
-def load_content(content: Path, prefix: str, program: Program, report: Report) -> Content:
+def load_content(content: Path, prefix: str, program: Program, report: Report, product_ids: set[str] | None = None) -> Content:
     """Read every page and list every asset of one version's content folder (named `prefix` in messages)."""
     if not content.is_dir():
         report.error(prefix.rstrip("/"), 1, "missing-file", "folder not found")
-        return Content(content, (), ())
+        return Content(content, (), (), training=training.Training())
     markdown: list[str] = []
     assets: list[str] = []
     for file in sorted(content.rglob("*")):
         relative = file.relative_to(content).as_posix()
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
             continue
-        if relative.split("/", 1)[0] in DATA_FOLDERS:
+        if relative.split("/", 1)[0] in DATA_FOLDERS or training.is_data(relative):
             continue  # data the builder turns into pages; never copied as it is
         if file.suffix.lower() in _OTHER_MARKDOWN_SUFFIXES or file.suffix.lower() == ".md" != file.suffix:
             report.error(f"{prefix}{relative}", 1, "page-suffix", f"Markdown pages end in '.md': rename to '{file.stem}.md'")
@@ -263,8 +317,9 @@ def load_content(content: Path, prefix: str, program: Program, report: Report) -
         if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)
     }
     pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, report))
+    found_training, pages = training.load_training(content, prefix, program, pages, product_ids or set(), report)
     _check_unique_urls(pages, report)
-    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets)))
+    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets)), found_training)
 
 
 def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:

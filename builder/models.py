@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,9 @@ class Tier:
     id: str
     rank: int
     discount: float
+    # People certified per learning path a partner needs for the tier ("gold requires 2 sales specialists").
+    certified: tuple[tuple[str, int], ...] = ()
+    line: int = field(default=1, compare=False)  # of its `requires` in partners/program.yml
 
     def allows(self, minimum: Tier) -> bool:
         """True when a partner of this tier may see content whose minimum tier is `minimum`."""
@@ -126,6 +130,23 @@ class Locale:
 
 
 @dataclass(frozen=True)
+class GeneratedPage:
+    """A page the builder writes from data (catalog, training) for one language, below the language root."""
+
+    path: str  # "catalog/beacon-saas.md"
+    source: str  # the data file it comes from, for messages
+    title: str
+    summary: str
+    text: str
+    teaser_tier: Tier | None = None  # set on a locked teaser: the tier the real page needs
+
+
+def pick(texts: Mapping[str, str], lang: str, default: str) -> str:
+    """A translatable text in `lang`, else in the default language."""
+    return texts.get(lang) or texts.get(default, "")
+
+
+@dataclass(frozen=True)
 class Content:
     """The pages and assets of one version, read from its own content folder."""
 
@@ -134,6 +155,7 @@ class Content:
     assets: tuple[str, ...]  # non-Markdown files, relative to `folder`
     # For each asset, the sources of the pages that name its file, in a link or in any other way.
     mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    training: Any = None  # training.Training: courses, paths and sessions of this version
 
 
 @dataclass(frozen=True)
@@ -145,6 +167,8 @@ class Project:
     contents: Mapping[str, Content]  # by version name
     locales: Mapping[str, Locale] = field(default_factory=dict)
     catalog: tuple[Any, ...] = ()  # catalog.Product, today's for every version
+    # The build's point in time (from --as-of): which live sessions are upcoming and which are recordings.
+    as_of: datetime.datetime = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
     def content(self, version: Version) -> Content:
         return self.contents[version.name]

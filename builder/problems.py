@@ -79,4 +79,4 @@ def did_you_mean(value: str, choices: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, choices, n=1)
     if close:
         return f" (did you mean '{close[0]}'?)"
-    return f" (expected one of: {', '.join(choices)})"
+    return f" (expected one of: {', '.join(choices)})" if choices else ""

@@ -23,8 +23,17 @@ _TYPE_NAMES = {
     list: "a list",
     dict: "a mapping",
     datetime.date: "a date (YYYY-MM-DD)",
+    datetime.datetime: "a date and time with its UTC offset (2026-12-03T16:00:00+00:00)",
 }
-_PLAIN_NAMES = {str: "string", int: "number", bool: "boolean", list: "list", dict: "mapping", datetime.date: "date"}
+_PLAIN_NAMES = {
+    str: "string",
+    int: "number",
+    bool: "boolean",
+    list: "list",
+    dict: "mapping",
+    datetime.date: "date",
+    datetime.datetime: "date-time",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,8 @@ def _type_ok(value: Any, kind: type) -> bool:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind is str:
         return isinstance(value, str)
+    if kind is datetime.datetime:  # YAML reads an unquoted timestamp; a quoted one is parsed by its loader
+        return isinstance(value, (datetime.datetime, str))
     return isinstance(value, kind)
 
 
@@ -128,3 +139,29 @@ def tier_and_regions(data: YamlMap, source: str, where: str, program: Program, r
             hint = did_you_mean(region, region_ids)
             report.error(source, data["regions"].line_of(index), "unknown-region", f"{where}regions: unknown region '{region}'{hint}")
     return tier, regions
+
+
+def translations(data: YamlMap, key: str, source: str, program: Program, report: Report, required: bool = True) -> dict[str, str]:
+    """A translatable key (`{en: …, de: …}`): its texts by language; the default language is required."""
+    value = data.get(key)
+    if value is None:
+        return {}
+    return texts_by_language(value, key, data.line_of(key), source, program, report, required)
+
+
+def texts_by_language(
+    value: YamlMap, label: str, line: int, source: str, program: Program, report: Report, required: bool = True
+) -> dict[str, str]:
+    """A mapping of texts by language, as `label` at `line` names it in messages."""
+    texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float))}
+    if required and program.default_language not in texts:
+        report.error(source, line, "translation-default", f"{label}: the default language '{program.default_language}' is needed")
+    for lang in value:
+        if lang not in program.languages:
+            report.warn(
+                source,
+                value.line_of(lang),
+                "translation-language",
+                f"{label}: '{lang}' is not a language any region builds{did_you_mean(str(lang), program.languages)}",
+            )
+    return texts

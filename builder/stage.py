@@ -10,15 +10,16 @@ from __future__ import annotations
 import html
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import catalog, gate
+from . import catalog, gate, training_pages
 from .links import find_links
 from .load import page_url
-from .models import Content, Page, Project, Variant
+from .models import Content, GeneratedPage, Page, Project, Variant, pick
+from .training import Module
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
     """Decide the content of one variant."""
     languages = variant.region.languages
     content = project.content(variant.version)
+    modules = visible_modules(content, variant)
     staged: list[StagedPage] = []
     hidden: list[Hidden] = []
     for page in content.pages:
@@ -76,7 +78,8 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
         lines = page.text.split("\n")
         if page.visible_to(variant.region, variant.tier):
             visible, refused = gate.cut(lines, page.gates, variant.allows)
-            staged.append(StagedPage(name, page, "\n".join(visible), teaser=False))
+            text = _as_module(project, content, page, "\n".join(visible), modules, variant)
+            staged.append(StagedPage(name, page, text, teaser=False))
             hidden.extend(Hidden(page.source, line) for line in refused)
             continue
         hidden.extend(Hidden(page.source, line) for line in _without_front_matter_keys(lines))
@@ -85,8 +88,79 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.extend(_untranslated_teasers(project, content, page, variant))
     assets, hidden_assets = _split_assets(content, staged)
     catalog_staged, files = _catalog(project, variant)
+    training_staged, training_files = _training(project, content, modules, variant)
     hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
-    return Plan(variant, tuple(staged + catalog_staged), assets, tuple(hidden), hidden_assets, files)
+    hidden.extend(Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant))
+    pages = tuple(staged + catalog_staged + training_staged)
+    return Plan(variant, pages, assets, tuple(hidden), hidden_assets, files + training_files)
+
+
+def visible_modules(content: Content, variant: Variant) -> dict[str, tuple[Module, ...]]:
+    """The modules of each course the variant sees, in order: those whose own page it may read."""
+    readable = {p.path for p in content.pages if p.visible_to(variant.region, variant.tier)}
+    return {
+        course.id: tuple(m for m in course.modules if m.page in readable)
+        for course in content.training.courses
+        if course.gating.visible_to(variant.region, variant.tier)
+    }
+
+
+def _words(project: Project, content: Content, variant: Variant, lang: str) -> training_pages.Words:
+    default = project.program.default_language
+    titles = {p.path: p.title for p in content.pages if p.lang == default}
+    titles.update({p.path: p.title for p in content.pages if p.lang == lang})
+    return training_pages.Words(project.program, variant, lang, project.locales[lang], titles)
+
+
+def _as_module(project: Project, content: Content, page: Page, text: str, modules: dict[str, tuple[Module, ...]], variant: Variant) -> str:
+    """A module page gets its course header, quiz and previous/next links; other pages stay as they are."""
+    found = content.training.module_of(page.path)
+    if found is None:
+        return text
+    course, position = found
+    module = course.modules[position]
+    words = _words(project, content, variant, page.lang)
+    return training_pages.decorate_module(text, gate.body_start(text.split("\n")), course, module, modules[course.id], words)
+
+
+def _training(
+    project: Project, content: Content, modules: dict[str, tuple[Module, ...]], variant: Variant
+) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
+    """The training pages and calendar files in every language of the variant's region."""
+    program = project.program
+    staged, files = [], []
+    for lang in variant.region.languages:
+        words = _words(project, content, variant, lang)
+        products = {
+            p.id: pick(p.names, lang, program.default_language) for p in project.catalog if p.visible_to(variant.region, variant.tier)
+        }
+        for generated in training_pages.training_pages(content.training, modules, words, project.as_of, products):
+            staged.append(_generated(project, generated, lang))
+        files += training_pages.session_files(content.training, words, project.as_of)
+    return staged, tuple(files)
+
+
+def _generated(project: Project, generated: GeneratedPage, lang: str) -> StagedPage:
+    """A page written from data, staged like an authored one; a teaser's text is the locked page."""
+    program = project.program
+    min_tier = generated.teaser_tier or program.lowest_tier
+    page = Page(
+        generated.path,
+        lang,
+        generated.source,
+        generated.title,
+        generated.summary,
+        min_tier,
+        None,
+        generated.teaser_tier is not None,
+        "",
+        (),
+    )
+    if generated.teaser_tier is not None:
+        return StagedPage(staged_name(page, program.default_language), page, teaser_text(project, page, lang), teaser=True)
+    front = yaml.safe_dump({"title": generated.title, "summary": generated.summary}, allow_unicode=True, sort_keys=True)
+    text = f"---\n{front}---\n\n{generated.text}"
+    return StagedPage(staged_name(page, program.default_language), replace(page, text=text), text, teaser=False)
 
 
 def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
@@ -98,12 +172,7 @@ def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tupl
     for lang in variant.region.languages:
         locale = project.locales[lang]
         for generated in catalog.catalog_pages(project.catalog, program, variant, lang, locale):
-            front = yaml.safe_dump({"title": generated.title, "summary": generated.summary}, allow_unicode=True, sort_keys=True)
-            text = f"---\n{front}---\n\n{generated.text}"
-            page = Page(
-                generated.path, lang, generated.source, generated.title, generated.summary, program.lowest_tier, None, False, text, ()
-            )
-            staged.append(StagedPage(staged_name(page, program.default_language), page, text, teaser=False))
+            staged.append(_generated(project, generated, lang))
         suffix = "" if lang == program.default_language else f".{lang}"
         files.append((f"catalog/price-list{suffix}.csv", catalog.price_list_csv(project.catalog, program, variant, lang, locale)))
     return staged, tuple(files)

@@ -1,0 +1,548 @@
+"""Training: courses, learning paths, live sessions and quizzes, read from one version's `training/`.
+
+`content/training/courses.yml`, `paths.yml` and `sessions.yml` are data; a course's modules are
+ordinary pages in `content/training/<course-id>/` (translated and gated like any page), each with an
+optional `<module>.quiz.yml` beside it. Modules take the gating of their course on top of their own.
+Everything is validated here, with located errors, before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .models import Page, Program, Region, Tier
+from .problems import Report, Severity, did_you_mean
+from .schema import Field, check_mapping, describe, texts_by_language, tier_and_regions, translations
+from .yamlio import YamlList, YamlMap, load_yaml, read_text
+
+FOLDER = "training"
+ROLES = ("sales", "presales", "support", "engineering")
+LEVELS = ("beginner", "intermediate", "advanced")
+KINDS = ("webinar", "workshop")
+QUESTION_KINDS = ("single", "multiple")
+# URLs below training/ that the builder writes itself; no course may take them as its id.
+RESERVED_IDS = ("paths", "sessions", "index")
+
+COURSE_FIELDS = (
+    Field("id", str, "Identifier: the course's URL and its folder of modules, `content/training/<id>/`.", required=True),
+    Field("title", dict, "Title per language (`en:` required; translatable).", required=True),
+    Field("summary", dict, "One sentence per language (translatable).", required=True),
+    Field("roles", list, f"Audience: {', '.join(ROLES)}.", required=True, items=str),
+    Field("level", str, f"One of {', '.join(LEVELS)}.", required=True),
+    Field("duration", int, "Time to complete, in minutes.", required=True),
+    Field("modules", list, "File names (without `.md`) of the module pages in the course folder, in order.", required=True, items=str),
+    Field("objectives", dict, "What the partner will be able to do, a list per language (translatable)."),
+    Field("prerequisites", list, "Ids of the courses to take first.", items=str),
+    Field("products", list, "Ids of the catalog products the course covers.", items=str),
+    Field("tier", str, "Minimum tier that sees the course and its modules; default: the lowest tier."),
+    Field("regions", list, "Regions whose builds have the course; default: every region.", items=str),
+    Field("teaser", bool, "Lower tiers see the course as a locked teaser (title, summary, tier) instead of nothing."),
+)
+PATH_FIELDS = (
+    Field("id", str, "Identifier, used in URLs and in `partners/program.yml` (`requires.certified`).", required=True),
+    Field("title", dict, "Title per language (translatable).", required=True),
+    Field("summary", dict, "One sentence per language (translatable).", required=True),
+    Field("certification", dict, "Name of the certification the path leads to, per language (translatable).", required=True),
+    Field("role", str, f"The role it certifies: {', '.join(ROLES)}.", required=True),
+    Field("courses", list, "Ids of its courses, in order.", required=True, items=str),
+    Field("tier", str, "Minimum tier that sees the path; its courses must be open to that tier."),
+    Field("regions", list, "Regions whose builds have the path; default: every region.", items=str),
+)
+SESSION_FIELDS = (
+    Field("id", str, "Identifier, the name of its calendar file (`<id>.ics`).", required=True),
+    Field("title", dict, "Title per language (translatable).", required=True),
+    Field("summary", dict, "One sentence per language (translatable)."),
+    Field("kind", str, f"One of {', '.join(KINDS)}.", required=True),
+    Field("start", datetime.datetime, "Start time, ISO 8601 with its UTC offset (`2026-12-03T16:00:00+00:00`).", required=True),
+    Field("duration", int, "Length in minutes.", required=True),
+    Field("course", str, "Id of the course it belongs to."),
+    Field("join_url", str, "Where to join (https); shown while the session is upcoming."),
+    Field("recording_url", str, "Where to watch it afterwards (https)."),
+    Field("tier", str, "Minimum tier that sees the session; default: the lowest tier."),
+    Field("regions", list, "Regions whose builds list it; default: every region.", items=str),
+)
+QUESTION_FIELDS = (
+    Field("question", dict, "The question per language (translatable).", required=True),
+    Field("kind", str, "`single` (one answer) or `multiple` (several).", required=True),
+    Field("choices", list, "The answers to choose from, each a text per language (translatable).", required=True),
+    Field("correct", list, "Positions of the right answers in `choices`, counted from 0.", required=True, items=int),
+    Field("explanation", dict, "Why the right answers are right, per language (translatable).", required=True),
+)
+QUIZ_FIELDS = (Field("questions", list, "The questions, in order.", required=True),)
+
+
+@dataclass(frozen=True)
+class Gating:
+    """Who sees an item: a minimum tier and the regions (None: every region)."""
+
+    min_tier: Tier
+    regions: frozenset[str] | None
+
+    def visible_to(self, region: Region, tier: Tier) -> bool:
+        return (self.regions is None or region.id in self.regions) and tier.allows(self.min_tier)
+
+    def within(self, outer: Gating) -> Gating:
+        """Seen only by those who see both: the higher tier, the common regions."""
+        min_tier = max(self.min_tier, outer.min_tier, key=lambda t: t.rank)
+        if self.regions is None or outer.regions is None:
+            return Gating(min_tier, self.regions if outer.regions is None else outer.regions)
+        return Gating(min_tier, self.regions & outer.regions)
+
+
+@dataclass(frozen=True)
+class Question:
+    texts: Mapping[str, str]
+    kind: str
+    choices: tuple[Mapping[str, str], ...]
+    correct: tuple[int, ...]
+    explanation: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Quiz:
+    source: str
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str  # the file name without .md
+    page: str  # its page path below content/ ("training/beacon-basics/01-intro.md")
+    quiz: Quiz | None
+
+
+@dataclass(frozen=True)
+class Course:
+    id: str
+    source: str
+    lines: Mapping[str, int]  # of each key, "" for the item itself
+    titles: Mapping[str, str]
+    summaries: Mapping[str, str]
+    roles: tuple[str, ...]
+    level: str
+    duration: int
+    modules: tuple[Module, ...]
+    objectives: Mapping[str, tuple[str, ...]]
+    prerequisites: tuple[str, ...]
+    products: tuple[str, ...]
+    gating: Gating
+    teaser: bool
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    id: str
+    source: str
+    lines: Mapping[str, int]
+    titles: Mapping[str, str]
+    summaries: Mapping[str, str]
+    certifications: Mapping[str, str]
+    role: str
+    courses: tuple[str, ...]
+    gating: Gating
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    source: str
+    lines: Mapping[str, int]
+    titles: Mapping[str, str]
+    summaries: Mapping[str, str]
+    kind: str
+    start: datetime.datetime  # in UTC
+    duration: int
+    course: str | None
+    join_url: str
+    recording_url: str
+    gating: Gating
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.start + datetime.timedelta(minutes=self.duration)
+
+
+@dataclass(frozen=True)
+class Training:
+    """One version's training: what its pages are generated from."""
+
+    courses: tuple[Course, ...] = ()
+    paths: tuple[LearningPath, ...] = ()
+    sessions: tuple[Session, ...] = ()
+
+    def course(self, course_id: str) -> Course:
+        return next(c for c in self.courses if c.id == course_id)
+
+    def module_of(self, page_path: str) -> tuple[Course, int] | None:
+        """The course a page is a module of, and its position; None for other pages."""
+        for course in self.courses:
+            for index, module in enumerate(course.modules):
+                if module.page == page_path:
+                    return course, index
+        return None
+
+
+def is_data(relative: str) -> bool:
+    """YAML under training/ is data the builder turns into pages: never copied as it is."""
+    return relative.startswith(f"{FOLDER}/") and relative.endswith((".yml", ".yaml"))
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def load_training(
+    content: Path, prefix: str, program: Program, pages: tuple[Page, ...], product_ids: set[str], report: Report
+) -> tuple[Training, tuple[Page, ...]]:
+    """Read one version's training; return it with the pages, module pages gated by their course too."""
+    folder = content / FOLDER
+    if not folder.is_dir():
+        return Training(), pages
+    read = _Reader(content, prefix, program, report)
+    courses = tuple(c for c in (read.course(item, line) for item, line in read.items("courses.yml", COURSE_FIELDS)) if c)
+    paths = tuple(p for p in (read.path(item, line) for item, line in read.items("paths.yml", PATH_FIELDS)) if p)
+    sessions = tuple(s for s in (read.session(item, line) for item, line in read.items("sessions.yml", SESSION_FIELDS)) if s)
+    training = Training(courses, paths, sessions)
+    declared = {item_id for name, item_id in read.seen if name == "courses.yml"}
+    _check_references(training, declared, product_ids, report)
+    _check_module_pages(training, pages, prefix, program.default_language, report)
+    return _without_dangling(training), tuple(_gate_modules(training, pages))
+
+
+class _Reader:
+    """Reads the items of one version's training files, reporting at `prefix`-named files."""
+
+    def __init__(self, content: Path, prefix: str, program: Program, report: Report) -> None:
+        self.content, self.prefix, self.program, self.report = content, prefix, program, report
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def source(self, name: str) -> str:
+        return f"{self.prefix}{FOLDER}/{name}"
+
+    def items(self, name: str, fields: tuple[Field, ...]) -> list[tuple[YamlMap, int]]:
+        """The checked mappings of a list file, each with its line; duplicate ids are reported."""
+        path, source = self.content / FOLDER / name, self.source(name)
+        if not path.is_file():
+            return []
+        text = read_text(path, source, self.report)
+        data = load_yaml(text, source, self.report) if text is not None else None
+        if data is None:
+            return []
+        if not isinstance(data, YamlList):
+            self.report.error(source, 1, "schema-type", f"expected a list, got {describe(data)}")
+            return []
+        found = []
+        for index, item in enumerate(data):
+            if not check_mapping(item, fields, source, self.report, f"[{index}]", data.line_of(index)):
+                continue
+            first = self.seen.setdefault((name, item["id"]), item.line_of("id"))
+            if first != item.line_of("id"):
+                self.report.error(source, item.line_of("id"), "duplicate-id", f"id: '{item['id']}' is already used at line {first}")
+                continue
+            found.append((item, data.line_of(index)))
+        return found
+
+    def one_of(self, item: YamlMap, key: str, allowed: tuple[str, ...], source: str) -> bool:
+        if item[key] in allowed:
+            return True
+        hint = did_you_mean(str(item[key]), allowed)
+        self.report.error(
+            source, item.line_of(key), f"training-{key}", f"{key}: expected one of {', '.join(allowed)}, got {describe(item[key])}{hint}"
+        )
+        return False
+
+    def positive(self, item: YamlMap, key: str, source: str) -> bool:
+        if item[key] > 0:
+            return True
+        self.report.error(
+            source, item.line_of(key), "training-duration", f"{key}: expected minutes (more than 0), got {describe(item[key])}"
+        )
+        return False
+
+    def https(self, item: YamlMap, key: str, source: str) -> str:
+        url = str(item.get(key, ""))
+        if url and not url.startswith(("https://", "http://")):
+            self.report.error(source, item.line_of(key), "unsafe-url", f"{key}: expected an http(s) URL, got {describe(url)}")
+        return url
+
+    def course(self, item: YamlMap, line: int) -> Course | None:
+        source, program, report = self.source("courses.yml"), self.program, self.report
+        errors = report.count(Severity.ERROR)
+        course_id = item["id"]
+        if course_id in RESERVED_IDS:
+            report.error(source, item.line_of("id"), "training-id", f"id: '{course_id}' is a page the builder writes; choose another id")
+        for index, role in enumerate(item["roles"]):
+            if role not in ROLES:
+                hint = did_you_mean(role, ROLES)
+                report.error(
+                    source,
+                    item["roles"].line_of(index),
+                    "training-role",
+                    f"roles: unknown role '{role}' (expected one of {', '.join(ROLES)}){hint}",
+                )
+        ok = self.one_of(item, "level", LEVELS, source) & self.positive(item, "duration", source)
+        tier, regions = tier_and_regions(item, source, "", program, report)
+        modules = tuple(self.module(course_id, name, item, index) for index, name in enumerate(item["modules"]))
+        objectives = self.objectives(item, source)
+        titles = translations(item, "title", source, program, report)
+        summaries = translations(item, "summary", source, program, report)
+        if not ok or tier is None or report.count(Severity.ERROR) > errors or None in modules:
+            return None
+        return Course(
+            course_id, source, _lines(item, line), titles, summaries, tuple(item["roles"]), item["level"], item["duration"],
+            tuple(m for m in modules if m), objectives, tuple(item.get("prerequisites", ())), tuple(item.get("products", ())),
+            Gating(tier, regions), bool(item.get("teaser", False)),
+        )  # fmt: skip
+
+    def objectives(self, item: YamlMap, source: str) -> dict[str, tuple[str, ...]]:
+        found: dict[str, tuple[str, ...]] = {}
+        for lang, texts in (item.get("objectives") or {}).items():
+            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                line = item["objectives"].line_of(lang)
+                self.report.error(source, line, "schema-type", f"objectives.{lang}: expected a list of strings, got {describe(texts)}")
+                continue
+            found[lang] = tuple(texts)
+        return found
+
+    def module(self, course_id: str, name: str, course: YamlMap, index: int) -> Module | None:
+        relative = f"{FOLDER}/{course_id}/{name}.md"
+        if not (self.content / relative).is_file():
+            line = course["modules"].line_of(index)
+            self.report.error(self.source("courses.yml"), line, "missing-file", f"modules: no file '{self.prefix}{relative}'")
+            return None
+        quiz_file = f"{FOLDER}/{course_id}/{name}.quiz.yml"
+        quiz = self.quiz(quiz_file) if (self.content / quiz_file).is_file() else None
+        return Module(name, relative, quiz)
+
+    def quiz(self, relative: str) -> Quiz | None:
+        source = f"{self.prefix}{relative}"
+        text = read_text(self.content / relative, source, self.report)
+        data = load_yaml(text, source, self.report) if text is not None else None
+        if data is None or not check_mapping(data, QUIZ_FIELDS, source, self.report):
+            return None
+        questions = [
+            self.question(item, data["questions"].line_of(i), f"questions[{i}]", source) for i, item in enumerate(data["questions"])
+        ]
+        if None in questions:
+            return None
+        return Quiz(source, tuple(q for q in questions if q))
+
+    def question(self, item: YamlMap, line: int, where: str, source: str) -> Question | None:
+        report, program = self.report, self.program
+        if not check_mapping(item, QUESTION_FIELDS, source, report, where, line):
+            return None
+        errors = report.count(Severity.ERROR)
+        choices = item["choices"]
+        correct = item["correct"]
+        if item["kind"] not in QUESTION_KINDS:
+            report.error(
+                source, item.line_of("kind"), "quiz-kind", f"{where}.kind: expected single or multiple, got {describe(item['kind'])}"
+            )
+        if not correct:
+            report.error(source, item.line_of("correct"), "quiz-no-answer", f"{where}.correct: the question has no correct answer")
+        elif item["kind"] == "single" and len(correct) > 1:
+            report.error(
+                source,
+                item.line_of("correct"),
+                "quiz-single",
+                f"{where}.correct: a single-choice question has one correct answer, got {len(correct)}",
+            )
+        for index, position in enumerate(correct):
+            if not 0 <= position < len(choices):
+                report.error(
+                    source, correct.line_of(index), "quiz-answer-range",
+                    f"{where}.correct: answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})",
+                )  # fmt: skip
+        texts = []
+        for index, choice in enumerate(choices):
+            if not isinstance(choice, YamlMap):
+                report.error(
+                    source,
+                    choices.line_of(index),
+                    "schema-type",
+                    f"{where}.choices[{index}]: expected a text per language, got {describe(choice)}",
+                )
+                continue
+            texts.append(texts_by_language(choice, f"{where}.choices[{index}]", choices.line_of(index), source, program, report))
+        question = translations(item, "question", source, program, report)
+        explanation = translations(item, "explanation", source, program, report)
+        if report.count(Severity.ERROR) > errors:
+            return None
+        return Question(question, item["kind"], tuple(texts), tuple(correct), explanation)
+
+    def path(self, item: YamlMap, line: int) -> LearningPath | None:
+        source, program, report = self.source("paths.yml"), self.program, self.report
+        errors = report.count(Severity.ERROR)
+        self.one_of(item, "role", ROLES, source)
+        tier, regions = tier_and_regions(item, source, "", program, report)
+        titles = translations(item, "title", source, program, report)
+        summaries = translations(item, "summary", source, program, report)
+        certifications = translations(item, "certification", source, program, report)
+        if tier is None or report.count(Severity.ERROR) > errors:
+            return None
+        return LearningPath(
+            item["id"],
+            source,
+            _lines(item, line),
+            titles,
+            summaries,
+            certifications,
+            item["role"],
+            tuple(item["courses"]),
+            Gating(tier, regions),
+        )
+
+    def session(self, item: YamlMap, line: int) -> Session | None:
+        source, program, report = self.source("sessions.yml"), self.program, self.report
+        errors = report.count(Severity.ERROR)
+        self.one_of(item, "kind", KINDS, source)
+        self.positive(item, "duration", source)
+        start = _aware(item["start"])
+        if start is None:
+            report.error(
+                source, item.line_of("start"), "session-time",
+                f"start: expected an ISO 8601 date and time with its UTC offset (2026-12-03T16:00:00+00:00), got {describe(str(item['start']))}",
+            )  # fmt: skip
+        join, recording = self.https(item, "join_url", source), self.https(item, "recording_url", source)
+        tier, regions = tier_and_regions(item, source, "", program, report)
+        titles = translations(item, "title", source, program, report)
+        summaries = translations(item, "summary", source, program, report, required=False)
+        if tier is None or start is None or report.count(Severity.ERROR) > errors:
+            return None
+        return Session(
+            item["id"], source, _lines(item, line), titles, summaries, item["kind"], start, item["duration"], item.get("course"), join, recording,
+            Gating(tier, regions),
+        )  # fmt: skip
+
+
+def _lines(item: YamlMap, line: int) -> dict[str, int]:
+    return {"": line, **item.key_lines}
+
+
+def _aware(value: object) -> datetime.datetime | None:
+    """A start time with its offset, in UTC; None when it has no offset or does not parse."""
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime.datetime) or value.tzinfo is None:
+        return None
+    return value.astimezone(datetime.UTC)
+
+
+def _check_references(training: Training, declared: set[str], product_ids: set[str], report: Report) -> None:
+    """References to courses and products must resolve; a course that is declared but invalid is already reported."""
+    course_ids = sorted(declared)
+    loaded = {c.id for c in training.courses}
+    for course in training.courses:
+        for target in course.prerequisites:
+            if target not in declared:
+                report.error(
+                    course.source,
+                    course.lines["prerequisites"],
+                    "training-reference",
+                    f"prerequisites: no course '{target}'{did_you_mean(target, course_ids)}",
+                )
+        for product in course.products:
+            if product not in product_ids:
+                report.error(
+                    course.source,
+                    course.lines["products"],
+                    "training-reference",
+                    f"products: no catalog product '{product}'{did_you_mean(product, sorted(product_ids))}",
+                )
+    _check_cycles(training, report)
+    for path in training.paths:
+        for target in path.courses:
+            if target not in declared:
+                report.error(
+                    path.source,
+                    path.lines["courses"],
+                    "training-reference",
+                    f"courses: no course '{target}'{did_you_mean(target, course_ids)}",
+                )
+                continue
+            if target not in loaded:
+                continue
+            course = training.course(target)
+            if not path.gating.min_tier.allows(course.gating.min_tier):
+                report.error(
+                    path.source, path.lines["courses"], "path-tier",
+                    f"courses: '{target}' is for {course.gating.min_tier.id} and above, but the path is open from {path.gating.min_tier.id}",
+                )  # fmt: skip
+    for session in training.sessions:
+        if session.course and session.course not in declared:
+            report.error(
+                session.source,
+                session.lines["course"],
+                "training-reference",
+                f"course: no course '{session.course}'{did_you_mean(session.course, course_ids)}",
+            )
+
+
+def _without_dangling(training: Training) -> Training:
+    """References to courses that failed to load dropped (already reported), so that `check` can go on to plan."""
+    ids = {c.id for c in training.courses}
+    courses = tuple(replace(c, prerequisites=tuple(p for p in c.prerequisites if p in ids)) for c in training.courses)
+    paths = tuple(replace(p, courses=tuple(c for c in p.courses if c in ids)) for p in training.paths)
+    sessions = tuple(replace(s, course=s.course if s.course in ids else None) for s in training.sessions)
+    # A session of a course is for those who see the course (and whom the session itself names).
+    sessions = tuple(replace(s, gating=s.gating.within(training.course(s.course).gating)) if s.course else s for s in sessions)
+    return Training(courses, paths, sessions)
+
+
+def _check_cycles(training: Training, report: Report) -> None:
+    """Prerequisites must not lead back to a course; each cycle is named once, from its first course."""
+    prerequisites = {c.id: [p for p in c.prerequisites if any(p == o.id for o in training.courses)] for c in training.courses}
+    reported: set[frozenset[str]] = set()
+
+    def visit(course_id: str, trail: list[str]) -> None:
+        if course_id in trail:
+            cycle = trail[trail.index(course_id) :] + [course_id]
+            if frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                first = training.course(cycle[0])
+                report.error(
+                    first.source, first.lines["prerequisites"], "prerequisite-cycle", f"prerequisites form a cycle: {' → '.join(cycle)}"
+                )
+            return
+        for target in prerequisites[course_id]:
+            visit(target, [*trail, course_id])
+
+    for course in training.courses:
+        visit(course.id, [])
+
+
+def _check_module_pages(training: Training, pages: tuple[Page, ...], prefix: str, default: str, report: Report) -> None:
+    """A page in a course folder is a module of the course; one that the course does not list is a warning."""
+    listed = {m.page for c in training.courses for m in c.modules}
+    folders = {f"{FOLDER}/{c.id}/" for c in training.courses}
+    for page in pages:
+        folder = page.path.rsplit("/", 1)[0] + "/"
+        if folder in folders and page.path.endswith("/index.md"):
+            report.error(page.source, 1, "training-index", "the course page is written by the builder from courses.yml; rename this module")
+        elif folder in folders and page.path not in listed and page.lang == default:
+            course_id = folder[len(FOLDER) + 1 : -1]
+            report.warn(
+                page.source,
+                1,
+                "training-unlisted",
+                f"not a module of course '{course_id}': add it to its `modules` in {prefix}{FOLDER}/courses.yml",
+            )
+
+
+def _gate_modules(training: Training, pages: tuple[Page, ...]) -> list[Page]:
+    """A module is seen by whom both it and its course are; only the course page is ever a teaser."""
+    gated = []
+    for page in pages:
+        found = training.module_of(page.path)
+        if found is None:
+            gated.append(page)
+            continue
+        gating = Gating(page.min_tier, page.regions).within(found[0].gating)
+        teaser = page.teaser and gating.min_tier == page.min_tier
+        gated.append(replace(page, min_tier=gating.min_tier, regions=gating.regions, teaser=teaser))
+    return gated
