@@ -69,6 +69,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
     languages = variant.region.languages
     content = project.content(variant.version)
     modules = visible_modules(content, variant)
+    words = {lang: _words(project, content, variant, lang) for lang in languages}
     staged: list[StagedPage] = []
     hidden: list[Hidden] = []
     for page in content.pages:
@@ -78,7 +79,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
         lines = page.text.split("\n")
         if page.visible_to(variant.region, variant.tier):
             visible, refused = gate.cut(lines, page.gates, variant.allows)
-            text = _as_module(project, content, page, "\n".join(visible), modules, variant)
+            text = _as_module(content, page, "\n".join(visible), modules, words[page.lang])
             staged.append(StagedPage(name, page, text, teaser=False))
             hidden.extend(Hidden(page.source, line) for line in refused)
             continue
@@ -88,7 +89,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.extend(_untranslated_teasers(project, content, page, variant))
     assets, hidden_assets = _split_assets(content, staged)
     catalog_staged, files = _catalog(project, variant)
-    training_staged, training_files = _training(project, content, modules, variant)
+    training_staged, training_files = _training(project, content, modules, words)
     hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
     hidden.extend(Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant))
     pages = tuple(staged + catalog_staged + training_staged)
@@ -112,31 +113,28 @@ def _words(project: Project, content: Content, variant: Variant, lang: str) -> t
     return training_pages.Words(project.program, variant, lang, project.locales[lang], titles)
 
 
-def _as_module(project: Project, content: Content, page: Page, text: str, modules: dict[str, tuple[Module, ...]], variant: Variant) -> str:
+def _as_module(content: Content, page: Page, text: str, modules: dict[str, tuple[Module, ...]], words: training_pages.Words) -> str:
     """A module page gets its course header, quiz and previous/next links; other pages stay as they are."""
     found = content.training.module_of(page.path)
     if found is None:
         return text
     course, position = found
     module = course.modules[position]
-    words = _words(project, content, variant, page.lang)
     return training_pages.decorate_module(text, gate.body_start(text.split("\n")), course, module, modules[course.id], words)
 
 
 def _training(
-    project: Project, content: Content, modules: dict[str, tuple[Module, ...]], variant: Variant
+    project: Project, content: Content, modules: dict[str, tuple[Module, ...]], words: dict[str, training_pages.Words]
 ) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
     """The training pages and calendar files in every language of the variant's region."""
-    program = project.program
     staged, files = [], []
-    for lang in variant.region.languages:
-        words = _words(project, content, variant, lang)
-        products = {
-            p.id: pick(p.names, lang, program.default_language) for p in project.catalog if p.visible_to(variant.region, variant.tier)
-        }
-        for generated in training_pages.training_pages(content.training, modules, words, project.as_of, products):
+    for lang, said in words.items():
+        variant = said.variant
+        visible = [p for p in project.catalog if p.visible_to(variant.region, variant.tier)]
+        products = {p.id: pick(p.names, lang, said.default) for p in visible}
+        for generated in training_pages.training_pages(content.training, modules, said, project.as_of, products):
             staged.append(_generated(project, generated, lang))
-        files += training_pages.session_files(content.training, words, project.as_of)
+        files += training_pages.session_files(content.training, said, project.as_of)
     return staged, tuple(files)
 
 

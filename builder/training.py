@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from .models import Page, Program, Region, Tier
@@ -176,13 +177,13 @@ class Training:
     def course(self, course_id: str) -> Course:
         return next(c for c in self.courses if c.id == course_id)
 
+    @cached_property
+    def _modules_by_page(self) -> dict[str, tuple[Course, int]]:
+        return {module.page: (course, index) for course in self.courses for index, module in enumerate(course.modules)}
+
     def module_of(self, page_path: str) -> tuple[Course, int] | None:
         """The course a page is a module of, and its position; None for other pages."""
-        for course in self.courses:
-            for index, module in enumerate(course.modules):
-                if module.page == page_path:
-                    return course, index
-        return None
+        return self._modules_by_page.get(page_path)
 
 
 def is_data(relative: str) -> bool:

@@ -167,3 +167,90 @@ def test_catalog_filters_in_the_browser_and_fits_a_phone(browser, served: str, t
     target = REPO / "docs" / "catalog-phone.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / "catalog.png"
     page.screenshot(path=str(target), full_page=False)
     assert target.stat().st_size > 10_000
+
+
+MODULE = "/eu/gold/2026.2/training/partner-program-basics/01-how-the-program-works/"
+
+
+def answer(page, right: bool) -> None:  # type: ignore[no-untyped-def]
+    """Tick the right answers of every question (read from the page, as the grader does), or one wrong answer."""
+    for question in page.locator(".pkb-quiz__question").all():
+        correct = set(question.get_attribute("data-correct").split())
+        inputs = question.locator("input")
+        positions = [str(p) for p in range(inputs.count())]
+        chosen = correct if right else {next(p for p in positions if p not in correct)}
+        for position in positions:
+            box = inputs.nth(int(position))
+            if position in chosen:
+                box.check()
+            elif box.get_attribute("type") == "checkbox":
+                box.uncheck()
+    page.locator(".pkb-quiz button[type=submit]").click()
+
+
+def test_quiz_is_graded_in_the_browser_and_progress_survives_a_reload(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(served + MODULE)
+    progress = page.locator("article .pkb-progress__label").first
+    assert progress.inner_text() == "0 of 2 modules done"
+    assert page.locator(".pkb-quiz__note").inner_text().startswith("A self-assessment")
+    answer(page, right=False)
+    assert "Not yet" in page.locator(".pkb-quiz__result").inner_text()
+    assert page.locator(".pkb-quiz__question.pkb-wrong").count() == page.locator(".pkb-quiz__question").count()
+    assert all(e.is_visible() for e in page.locator(".pkb-quiz__explanation").all())
+    assert progress.inner_text() == "0 of 2 modules done"
+    answer(page, right=True)
+    assert "Well done" in page.locator(".pkb-quiz__result").inner_text()
+    assert progress.inner_text() == "1 of 2 modules done"
+    page.reload()
+    assert page.locator("article .pkb-progress__label").first.inner_text() == "1 of 2 modules done"
+    assert "Well done" in page.locator(".pkb-quiz__result").inner_text()
+    page.locator("article a.md-button--primary", has_text="→").click()  # the next module
+    page.locator(".pkb-complete button").click()
+    assert page.locator(".pkb-complete button").is_disabled()
+    page.goto(f"{served}/eu/gold/2026.2/training/partner-program-basics/")
+    assert page.locator("article .pkb-progress__label").first.inner_text() == "2 of 2 modules done"
+    assert page.locator(".pkb-module-item.pkb-done").count() == 2
+    page.goto(f"{served}/eu/gold/2026.2/training/paths/sales-specialist/")
+    assert page.locator("article .pkb-progress__label").first.inner_text() == "2 of 5 modules done"
+    context.close()
+
+
+def test_session_times_in_the_readers_own_time_zone(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(timezone_id="America/Sao_Paulo")
+    page = context.new_page()
+    page.goto(f"{served}/eu/gold/2026.2/training/sessions/")
+    local = page.locator("time.pkb-local-time[datetime='2026-12-09T16:00:00Z']")
+    local.wait_for(state="visible")
+    assert "Your time:" in local.inner_text() and "1:00 PM" in local.inner_text() and "Dec 9, 2026" in local.inner_text()
+    context.close()
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    page.goto(f"{served}/apac/gold/2026.2/ja/training/sessions/")
+    local = page.locator("time.pkb-local-time[datetime='2026-12-09T16:00:00Z']")
+    local.wait_for(state="visible")
+    assert "12月10日" in local.inner_text() and "1:00" in local.inner_text()
+    context.close()
+
+
+def test_training_catalog_filters_by_role(browser, served: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    page.goto(f"{served}/eu/gold/2026.2/training/")
+    rows = page.locator("#pkb-courses tbody tr")
+    assert rows.count() >= 6
+    page.select_option("form.pkb-filter select[name=role]", value="engineering")
+    visible = [row.inner_text() for row in rows.all() if row.is_visible()]
+    assert visible and len(visible) < rows.count() and all("Engineering" in row for row in visible)
+
+
+@pytest.mark.parametrize("name,width,height", [("course", 1280, 800), ("course-phone", 390, 844)])
+def test_screenshot_of_a_course_page(browser, served: str, tmp_path: Path, name: str, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """docs/course.png and docs/course-phone.png (PARTNERKB_UPDATE_SCREENSHOT=1); no sideways scrolling on a phone."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(f"{served}/apac/gold/2026.2/vi/training/beacon-sales-essentials/")
+    page.locator("article .pkb-progress").first.wait_for(state="visible")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page must not scroll sideways"
+    target = REPO / "docs" / f"{name}.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / f"{name}.png"
+    page.screenshot(path=str(target))
+    assert target.stat().st_size > 10_000
