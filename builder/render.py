@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .models import Locale, Project, Variant
+from .models import Project, Variant, pick
 from .problems import Report
 
 LUNR_LANGUAGES = {
@@ -189,18 +189,28 @@ def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
                 "name": project.locales[lang].t(f"languages.{lang}"),
                 "default": lang == default,
                 "build": True,
-                "nav_translations": section_titles(project.locales[lang]),
+                "nav_translations": section_titles(project, variant, lang),
             }
             for lang in variant.region.languages
         ],
     }
 
 
-def section_titles(locale: Locale) -> dict[str, str]:
-    """Navigation section titles: MkDocs names a section after its folder; `sections.<folder>` names it."""
+def section_titles(project: Project, variant: Variant, lang: str) -> dict[str, str]:
+    """Navigation section titles: MkDocs names a section after its folder; `sections.<folder>` names it.
+
+    A course's folder is named by the course's title, and training's `paths/` by its label.
+    """
     from mkdocs.utils import dirname_to_title
 
-    return {dirname_to_title(key.split(".", 1)[1]): label for key, label in sorted(locale.strings.items()) if key.startswith("sections.")}
+    locale = project.locales[lang]
+    titles = {dirname_to_title(key.split(".", 1)[1]): label for key, label in sorted(locale.strings.items()) if key.startswith("sections.")}
+    training = project.content(variant.version).training
+    if training.courses or training.paths:
+        titles[dirname_to_title("paths")] = locale.t("training.paths")
+    for course in training.courses:
+        titles[dirname_to_title(course.id)] = pick(course.titles, lang, project.program.default_language)
+    return titles
 
 
 def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
