@@ -23,6 +23,22 @@ def test_example_portal_is_substantial() -> None:
     assert sum(1 for p in english if any(g.kind == "tier" for g in p.gates)) >= 8
 
 
+def test_example_training_is_substantial() -> None:
+    import datetime
+
+    project = load_project(REPO, Report())
+    content = project.content(project.program.versions[0])
+    training = content.training
+    assert len(training.courses) >= 6 and len({r for c in training.courses for r in c.roles}) >= 3
+    assert len(training.paths) >= 2 and len(training.sessions) >= 4
+    assert any(s.end < datetime.datetime(2026, 11, 27, tzinfo=datetime.UTC) for s in training.sessions)  # some are recordings
+    assert sum(1 for c in training.courses for m in c.modules if m.quiz) >= 3
+    translated = {lang: {p.path for p in content.pages if p.lang == lang} for lang in ("vi", "ja")}
+    both = [c for c in training.courses if all(all(m.page in translated[lang] for m in c.modules) for lang in ("vi", "ja"))]
+    assert len(both) >= 2 and all({"vi", "ja"} <= set(c.titles) for c in both)
+    assert any(c.teaser for c in training.courses) and any(c.gating.min_tier != project.program.lowest_tier for c in training.courses)
+
+
 @pytest.mark.slow
 def test_every_variant_of_the_example_builds_and_passes_the_audit(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
