@@ -13,6 +13,7 @@ import contextlib
 import gzip
 import hashlib
 import html
+import io
 import json
 import re
 from collections import Counter
@@ -107,6 +108,8 @@ def _decode(path: Path, data: bytes) -> str | None:
             return _decode(path.with_suffix(""), gzip.decompress(data))
         except (OSError, EOFError):
             return None
+    if data.startswith(b"%PDF"):
+        return _pdf_text(data)
     if b"\x00" in data:
         return None
     try:
@@ -118,6 +121,17 @@ def _decode(path: Path, data: bytes) -> str | None:
             text = " \n ".join(_strings(json.loads(text)))
     # Both readings: without tags (words split by inline markup) and raw (comments, attributes).
     return html.unescape(_TAG.sub(" ", text)) + " \n " + html.unescape(text)
+
+
+def _pdf_text(data: bytes) -> str | None:
+    """The text of every page of a PDF (fonts are subset, so the raw bytes would not show it)."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        return " \n ".join(page.extract_text() or "" for page in reader.pages) + " \n " + str(reader.metadata or "")
+    except (pypdf.errors.PdfReadError, ValueError):
+        return None
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -188,10 +202,50 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str]) -> list[Problem]:
+    """Each partner kit under `<region>/partners/` holds no other partner's data, and is in its partner's region."""
+    owners: dict[str, set[str]] = {}
+    for partner in project.partners:
+        for text in partner.identity():
+            owners.setdefault(normalize(text), set()).add(partner.id)
+    index = _PhraseIndex([Phrase(text, "") for text in owners if text])
+    known = {p.id: p for p in project.partners}
+    problems: list[Problem] = []
+    reader = _Reader()
+    for region in regions:
+        folder = out / region / "partners"
+        for kit in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+            label = (shown_as / kit.relative_to(out)).as_posix()
+            owner = known.get(kit.name)
+            if owner is None or owner.region.id != region:
+                why = f"of partner '{owner.id}' of region '{owner.region.id}'" if owner else f"of no partner ('{kit.name}')"
+                problems.append(Problem(label, 1, Severity.ERROR, "leak-kit", f"leak: a kit {why} is in region '{region}'"))
+                continue
+            problems += _kit_leaks(kit, out, shown_as, owner.id, owners, index, reader)
+    return problems
+
+
+def _kit_leaks(
+    kit: Path, out: Path, shown_as: Path, owner: str, owners: dict[str, set[str]], index: _PhraseIndex, reader: _Reader
+) -> list[Problem]:
+    leaks = []
+    for path in sorted(p for p in kit.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        words = reader.words(path, data, _sha256(data))
+        for phrase in index.found_in(words) if words else []:
+            if owner not in owners[phrase.text]:
+                others = ", ".join(sorted(owners[phrase.text]))
+                message = f"leak: data of partner '{others}' in the kit of '{owner}': \"{phrase.text[:80]}\""
+                leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-partner", message))
+    return leaks
+
+
 def audit_output(project: Project, out: Path, shown_as: Path, report: Report) -> int:
-    """Audit every variant tree found under `out`; return the number of trees."""
+    """Audit every variant tree and every partner kit found under `out`; return the number of trees and kits."""
     plans = [plan_variant(project, v) for v in project.program.variants() if (out / v.id).is_dir()]
     reader = _Reader()
     for plan in plans:
         report.extend(audit_tree(project, plan, out, shown_as, reader))
-    return len(plans)
+    regions = sorted(p.parent.name for p in out.glob("*/partners") if p.is_dir())
+    report.extend(audit_kits(project, out, shown_as, regions))
+    return len(plans) + sum(1 for region in regions for kit in (out / region / "partners").iterdir() if kit.is_dir())

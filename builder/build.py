@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
-from .audit import audit_tree
+from .audit import audit_kits, audit_tree
 from .check import check_links
+from .kits import kit_files
 from .load import load_project
-from .models import Project, Variant, Version
+from .models import Project, Variant, Version, pick
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
 from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
@@ -82,10 +83,10 @@ def default_as_of() -> datetime.datetime:
     return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
 
 
-def check_project(root: Path, report: Report, as_of: datetime.datetime | None = None) -> Checked | None:
-    """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml."""
+def check_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Checked | None:
+    """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml, partners."""
     try:
-        project = load_project(root, report, as_of or default_as_of())
+        project = load_project(root, report, as_of or default_as_of(), partners_dir)
     except ProblemsFound:
         return None
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
@@ -128,9 +129,11 @@ def build(
     report: Report,
     progress: Progress,
     as_of: datetime.datetime | None = None,
+    partners_dir: Path | None = None,
 ) -> list[Variant]:
-    """Build the selected variants into `out`; on any problem (or a warning under strict) `out` is untouched."""
-    checked = check_project(root, report, as_of)
+    """Build the selected variants and their regions' partner kits into `out`; on any problem (or a warning
+    under strict) `out` is untouched."""
+    checked = check_project(root, report, as_of, partners_dir)
     if checked is None or report.failed(strict):
         return []
     project = checked.project
@@ -147,16 +150,42 @@ def build(
             if report.failed(strict):
                 return []
             write_tier_roots(project.program, staging, variants)
-            progress("audit", len(plans))
+            regions = sorted({v.region.id for v in variants})
+            kits = _build_kits(pool, project, regions, staging, progress)
+            progress("audit", len(plans) + kits)
             for leaks in pool.map(audit_tree, *zip(*[(project, plan, staging, out) for plan in plans], strict=True)):
                 report.extend(leaks)
+            report.extend(audit_kits(project, staging, out, regions))
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)
-        publish(staging, out, variants)
+        publish(staging, out, variants, regions)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return variants
+
+
+def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str], staging: Path, progress: Progress) -> int:
+    """Every partner kit of the regions built, made in the worker processes: `<region>/partners/<partner-id>/`."""
+    program = project.program
+    paths = project.content(program.versions[0]).training.paths
+    futures = {}
+    for partner in project.partners:
+        if partner.region.id not in regions:
+            continue
+        names = {p.id: pick(p.certifications, partner.language, program.default_language) for p in paths}
+        job = (partner, project.collateral, program, project.locales[partner.language], names, project.as_of)
+        futures[pool.submit(kit_files, *job)] = partner
+    for region in regions:
+        (staging / region / "partners").mkdir(parents=True, exist_ok=True)
+    progress("kits", len(futures))
+    for future in as_completed(futures):
+        partner = futures[future]
+        folder = staging / partner.region.id / "partners" / partner.id
+        for name, data in future.result():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+    return len(futures)
 
 
 def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> list[RenderResult]:

@@ -46,6 +46,13 @@ class _Moment(click.ParamType):  # type: ignore[type-arg]
         return moment.replace(tzinfo=moment.tzinfo or datetime.UTC).astimezone(datetime.UTC)
 
 
+partners_option = click.option(
+    "--partners",
+    "partners_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Read partner files from this folder (a CRM export made at build time) instead of the project's partners/.",
+)
 as_of_option = click.option(
     "--as-of",
     type=_Moment(),
@@ -88,6 +95,7 @@ def main() -> None:
     "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel."
 )
 @as_of_option
+@partners_option
 @strict_option
 @project_option
 def build_command(
@@ -97,6 +105,7 @@ def build_command(
     out: Path,
     jobs: int,
     as_of: datetime.datetime | None,
+    partners_dir: Path | None,
     strict: bool,
     project: Path,
 ) -> None:
@@ -109,7 +118,8 @@ def build_command(
     started = time.monotonic()
     progress = _Progress()
     try:
-        built = build(project.resolve(), out.absolute(), Selection(regions, tiers, versions), jobs, strict, report, progress, as_of)
+        selection = Selection(regions, tiers, versions)
+        built = build(project.resolve(), out.absolute(), selection, jobs, strict, report, progress, as_of, partners_dir)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from exc
     except OSError as exc:  # the output folder cannot be written, the disk is full…
@@ -142,10 +152,13 @@ class _Progress:
         elif stage == "rendered" and isinstance(value, RenderResult):
             if self.bar is not None and self.task is not None:
                 self.bar.update(self.task, advance=1, description=f"Rendered {value.variant_id}")
+        elif stage == "kits" and isinstance(value, int) and value:
+            self.close()
+            click.echo(f"partnerkb: making {value} partner kit(s)", err=True)
         elif stage == "audit":
             self.close()
             if not self.interactive:
-                click.echo(f"partnerkb: auditing {value} variant(s) for leaks", err=True)
+                click.echo(f"partnerkb: auditing {value} tree(s) and kit(s) for leaks", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -163,12 +176,13 @@ class _Progress:
     help="json: a list of {file, line, severity, code, message}.",
 )
 @as_of_option
+@partners_option
 @strict_option
 @project_option
-def check_command(output_format: str, as_of: datetime.datetime | None, strict: bool, project: Path) -> None:
-    """Validate the portal without building: schemas, front matter, gated blocks, links, locales."""
+def check_command(output_format: str, as_of: datetime.datetime | None, partners_dir: Path | None, strict: bool, project: Path) -> None:
+    """Validate the portal without building: schemas, front matter, gated blocks, links, locales, partners."""
     report = Report()
-    check_project(project.resolve(), report, as_of)
+    check_project(project.resolve(), report, as_of, partners_dir)
     if output_format == "json":
         click.echo(report.as_json())
         sys.exit(1 if report.failed(strict) else 0)
@@ -178,16 +192,18 @@ def check_command(output_format: str, as_of: datetime.datetime | None, strict: b
 @main.command("audit")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default="dist", required=False)
 @as_of_option
+@partners_option
 @project_option
-def audit_command(directory: Path, as_of: datetime.datetime | None, project: Path) -> None:
+def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir: Path | None, project: Path) -> None:
     """Verify the no-leak promise on a built DIRECTORY (default: dist).
 
     For every (region, tier, version) tree: no text of content gated above the tier or limited to
-    other regions, in any file (HTML, search indexes, sitemaps, .gz), and no asset used only by such
-    content.
+    other regions, in any file (HTML, search indexes, sitemaps, .gz), no asset used only by such
+    content, and no partner's data. For every partner kit: no other partner's data (PDFs included),
+    and the kit in its partner's region only.
     """
     report = Report()
-    checked = check_project(project.resolve(), report, as_of)
+    checked = check_project(project.resolve(), report, as_of, partners_dir)
     if checked is None:
         _finish(report, strict=False)
         return
@@ -196,7 +212,7 @@ def audit_command(directory: Path, as_of: datetime.datetime | None, project: Pat
     if trees == 0:
         report.error(str(directory), 1, "audit-empty", "no <region>/<tier>/<version> trees of this project here: nothing was audited")
     _finish(report, strict=False)
-    click.echo(f"partnerkb: audited {trees} tree(s) in {directory}: no leaks", err=True)
+    click.echo(f"partnerkb: audited {trees} tree(s) and partner kit(s) in {directory}: no leaks", err=True)
 
 
 @main.group("version")

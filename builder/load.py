@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import gate, training
 from .catalog import load_catalog
+from .collateral import load_collateral
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
+from .partners import Partner, load_partners
 from .problems import ProblemsFound, Report, Severity, did_you_mean
 from .schema import Field, check_mapping, describe, tier_and_regions
 from .sources import SourceError, content_folder
@@ -30,7 +32,14 @@ TIER_FIELDS = (
     Field("discount", int, "Resale discount off list price, in percent (0-100).", required=True),
     Field("requires", dict, "What a partner needs to reach the tier: `certified:` maps learning path ids to a number of certified people."),
 )
-REQUIREMENT_FIELDS = (Field("certified", dict, "Learning path id → how many people must hold its certification."),)
+REQUIREMENT_FIELDS = (
+    Field("certified", dict, "Learning path id → how many people must hold its certification."),
+    Field("sourced_revenue", int, "Partner-sourced revenue over the last 12 months, in USD."),
+    Field("points", int, "Programme points over the last 12 months."),
+    Field("csat", int, "Customer satisfaction, 1 to 5."),
+    Field("registered_deals", int, "Deals registered over the last 12 months."),
+)
+TARGETS = ("sourced_revenue", "points", "csat", "registered_deals")
 REGION_FIELDS = (
     Field("languages", list, "Languages of the region's build, the default language first.", required=True, items=str),
     Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True),
@@ -71,18 +80,19 @@ INHERITED_KEYS = ("tier", "regions", "teaser")
 # MkDocs renders these as pages too; partnerkb gates only `.md` files, so the others are refused.
 _OTHER_MARKDOWN_SUFFIXES = {".markdown", ".mdown", ".mkdn", ".mkd"}
 VERSION_SOURCES = ("worktree", "git", "snapshot")
-# Folders of content/ that hold data (the catalog) rather than pages and their files.
-DATA_FOLDERS = ("catalog",)
+# Folders of content/ that hold data (the catalog, collateral templates) rather than pages and their files.
+DATA_FOLDERS = ("catalog", "collateral")
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
-def load_project(root: Path, report: Report, as_of: datetime.datetime | None = None) -> Project:
+def load_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Project:
     """Load and validate a whole portal; raises ProblemsFound when nothing sensible can be built.
 
     `as_of` is the build's point in time (default: 1980-01-01), which decides what is past.
+    `partners_dir` holds the partner files when they come from outside the repository (a CRM export).
     """
     program = load_program(root, report)
     if program is None:
@@ -99,8 +109,30 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
             raise ProblemsFound() from exc
         contents[version.name] = load_content(folder, prefix, program, report, product_ids)
     _check_certifications(program, contents, report)
-    project = Project(root=root, program=program, contents=contents, locales=locales, catalog=catalog)
+    partners = _load_partners(root, partners_dir, program, contents, report)
+    collateral = load_collateral(root, program, report)
+    project = Project(root, program, contents, locales, catalog, partners, collateral)
     return replace(project, as_of=as_of) if as_of else project
+
+
+def _load_partners(
+    root: Path, partners_dir: Path | None, program: Program, contents: dict[str, Content], report: Report
+) -> tuple[Partner, ...]:
+    """Partner files from `partners/`, or from `partners_dir` (named by its path in messages); certifications checked."""
+    folder = partners_dir or root / "partners"
+    shown = "partners/" if partners_dir is None else f"{partners_dir.as_posix().rstrip('/')}/"
+    partners = load_partners(folder, shown, program, report)
+    paths = {p.id for content in contents.values() for p in content.training.paths}
+    for partner in partners:
+        for path_id in partner.certified:
+            if path_id not in paths:
+                report.error(
+                    partner.source,
+                    1,
+                    "training-reference",
+                    f"metrics.certified: no learning path '{path_id}'{did_you_mean(path_id, sorted(paths))}",
+                )
+    return partners
 
 
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
@@ -157,7 +189,8 @@ def _load_tiers(items: YamlList, report: Report) -> tuple[Tier, ...]:
                 f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}",
             )
         certified = tuple(_certified(item, where, report).items())
-        tiers.append(Tier(item["id"], len(tiers), float(item["discount"]), certified, item.line_of("requires")))
+        targets = tuple((key, float(item["requires"][key])) for key in TARGETS if key in (item.get("requires") or {}))
+        tiers.append(Tier(item["id"], len(tiers), float(item["discount"]), certified, targets, item.line_of("requires")))
     if not tiers:
         report.error(PROGRAM_FILE, items.line, "no-tiers", "tiers: at least one tier is needed")
     return tuple(tiers)

@@ -20,6 +20,8 @@ class Tier:
     discount: float
     # People certified per learning path a partner needs for the tier ("gold requires 2 sales specialists").
     certified: tuple[tuple[str, int], ...] = ()
+    # CRM figures a partner needs for the tier: sourced_revenue (USD), points, csat, registered_deals.
+    targets: tuple[tuple[str, float], ...] = ()
     line: int = field(default=1, compare=False)  # of its `requires` in partners/program.yml
 
     def allows(self, minimum: Tier) -> bool:
@@ -167,6 +169,8 @@ class Project:
     contents: Mapping[str, Content]  # by version name
     locales: Mapping[str, Locale] = field(default_factory=dict)
     catalog: tuple[Any, ...] = ()  # catalog.Product, today's for every version
+    partners: tuple[Any, ...] = ()  # partners.Partner: every partner of every region
+    collateral: tuple[Any, ...] = ()  # collateral.Collateral: today's, for every version
     # The build's point in time (from --as-of): which live sessions are upcoming and which are recordings.
     as_of: datetime.datetime = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 

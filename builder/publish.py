@@ -62,11 +62,13 @@ def _redirect_page(target: str) -> str:
     )
 
 
-def publish(staging: Path, out: Path, variants: list[Variant]) -> None:
-    """Replace each built variant folder (and its tier root files) in `out`, then rewrite manifests."""
+def publish(staging: Path, out: Path, variants: list[Variant], kit_regions: list[str]) -> None:
+    """Replace each built variant folder (and its tier root files) and each built region's partner kits in `out`,
+    then rewrite manifests."""
     trash = out / ".partnerkb-replaced"
     shutil.rmtree(trash, ignore_errors=True)
     trees = [v.id for v in variants] + [f"{v.region.id}/{v.tier.id}/{alias}" for v in variants for alias in v.version.aliases]
+    trees += [f"{region}/partners" for region in kit_regions]  # whole: a partner that left loses its kit
     for tree in sorted(trees):
         target = out / tree
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -83,12 +85,16 @@ def publish(staging: Path, out: Path, variants: list[Variant]) -> None:
 
 
 def write_manifest(region_dir: Path) -> None:
-    """manifest.json: every file of the region with its sha256 and the variant it belongs to."""
+    """manifest.json: every file of the region with its sha256, the variant it belongs to, and for a kit's
+    files the partner that owns them."""
     files = []
     for path in sorted(p for p in region_dir.rglob("*") if p.is_file() and p.name != "manifest.json"):
         relative = path.relative_to(region_dir).as_posix()
         parts = relative.split("/")
         owner = "/".join([region_dir.name, *parts[:2]]) if len(parts) > 2 else "/".join([region_dir.name, parts[0]])
-        files.append({"path": relative, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "variant": owner})
+        entry = {"path": relative, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "variant": owner}
+        if parts[0] == "partners" and len(parts) > 2:
+            entry["partner"] = parts[1]  # the only signed-in partner the web server may serve it to
+        files.append(entry)
     manifest = {"region": region_dir.name, "files": files}
     (region_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

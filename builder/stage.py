@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from . import catalog, gate, training_pages
+from . import catalog, collateral, gate, training_pages
 from .links import find_links
 from .load import page_url
 from .models import Content, GeneratedPage, Page, Project, Variant, pick
@@ -92,8 +92,30 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
     training_staged, training_files = _training(project, content, modules, words)
     hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
     hidden.extend(Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant))
-    pages = tuple(staged + catalog_staged + training_staged)
-    return Plan(variant, pages, assets, tuple(hidden), hidden_assets, files + training_files)
+    library_staged, library_files = _collateral(project, variant)
+    # A partner's data belongs in its own kit only: in a tier tree, any of it is a leak.
+    hidden.extend(Hidden(p.source, text, True) for p in project.partners for text in p.identity())
+    pages = tuple(staged + catalog_staged + training_staged + library_staged)
+    return Plan(variant, pages, assets, tuple(hidden), hidden_assets, files + training_files + library_files)
+
+
+def _collateral(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
+    """The collateral library page and the vendor's own copies of non-co-brandable items, per language."""
+    default = project.program.default_language
+    staged, files = [], []
+    for lang in variant.region.languages:
+        page = collateral.library_page(project.collateral, variant.region, variant.tier, lang, default, project.locales[lang])
+        if page is None:
+            continue
+        staged.append(_generated(project, page, lang))
+        suffix = "" if lang == default else f".{lang}"
+        for item in project.collateral:
+            if item.offered_to(variant.region, variant.tier) and not item.co_brandable:
+                files += [
+                    (f"collateral/{item.id}{suffix}.{fmt}", data)
+                    for fmt, data in collateral.vendor_files(item, lang, default, project.as_of)
+                ]
+    return staged, tuple(files)
 
 
 def visible_modules(content: Content, variant: Variant) -> dict[str, tuple[Module, ...]]:

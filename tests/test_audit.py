@@ -58,7 +58,7 @@ def test_clean_build_passes(tiny_built: tuple[Path, Path]) -> None:
     project, dist = tiny_built
     code, output = audit(project, dist)
     assert code == 0, output
-    assert "audited 6 tree(s)" in output
+    assert "audited 9 tree(s) and partner kit(s)" in output
 
 
 @pytest.mark.parametrize("kind", sorted(PLANTS))

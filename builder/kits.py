@@ -1,0 +1,185 @@
+"""Partner kits: for every partner, `<region>/partners/<partner-id>/` with its dashboard, its kit index and
+its co-branded collateral as HTML and PDF, in the partner's language.
+
+Pure functions from a partner and the program to files (`kit_files`); the build writes them into the
+staging folder and the audit then proves that no other partner's data is in them. Kit pages are our
+own templates (`builder/templates/`), autoescaped: a partner's strings are data, never markup.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import markupsafe
+from babel.numbers import format_compact_currency, format_currency, format_decimal
+
+from . import collateral as collateral_module
+from .collateral import Collateral
+from .models import Locale, Program, Tier
+from .partners import Partner
+
+_PAGES = jinja2.Environment(loader=jinja2.PackageLoader("builder", "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One line of the dashboard: where the partner stands against what the next tier needs."""
+
+    label: str
+    value: str
+    target: str
+    ratio: float  # 0..1, for the bar
+
+
+def offered(partner: Partner, items: tuple[Collateral, ...]) -> list[Collateral]:
+    """The co-branded collateral a partner may have: its agreement, tier and region allow it."""
+    if not partner.co_branding:
+        return []
+    return [c for c in items if c.co_brandable and c.offered_to(partner.region, partner.tier)]
+
+
+def template_partner(partner: Partner) -> dict[str, Any]:
+    """What a collateral template sees of a partner: plain strings, nothing with methods."""
+    contacts = [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in partner.contacts]
+    return {
+        "name": partner.name,
+        "legal_name": partner.legal_name,
+        "website": partner.website,
+        "logo": f"logo{Path(partner.logo).suffix.lower()}",
+        "colors": dict(partner.colors),
+        "contacts": contacts,
+        "co_branded": True,
+    }
+
+
+def kit_files(
+    partner: Partner,
+    items: tuple[Collateral, ...],
+    program: Program,
+    locale: Locale,
+    certifications: Mapping[str, str],
+    moment: datetime.datetime,
+    pdf: bool = True,
+) -> list[tuple[str, bytes]]:
+    """Every file of a partner's kit, by path inside the kit folder (`pdf=False` leaves PDFs out).
+
+    `certifications` names each learning path's certification in the partner's language.
+    """
+    logo_name = f"logo{Path(partner.logo).suffix.lower()}"
+    files = [(logo_name, (partner.folder / partner.logo).read_bytes())]
+    default = program.default_language
+    downloads = []
+    for item in offered(partner, items):
+        text = item.texts_in(partner.language, default)
+        page = collateral_module.render_html(item, {"partner": template_partner(partner), "text": text, "lang": partner.language})
+        title = item.titles.get(partner.language) or item.titles[default]
+        if "html" in item.formats:
+            files.append((f"{item.id}.html", page.encode("utf-8")))
+        if "pdf" in item.formats and pdf:
+            files.append((f"{item.id}.pdf", _pdf_with_logo(page, partner, logo_name, moment, title)))
+        downloads.append(
+            {
+                "id": item.id,
+                "title": title,
+                "summary": item.summaries.get(partner.language) or item.summaries[default],
+                "formats": item.formats,
+            }
+        )
+    common = _common(partner, program, locale, logo_name)
+    files.append(("index.html", _PAGES.get_template("kit.html").render(**common, downloads=downloads).encode("utf-8")))
+    files.append(("dashboard.html", _dashboard(partner, program, locale, common, certifications).encode("utf-8")))
+    return sorted(files)
+
+
+def _pdf_with_logo(page: str, partner: Partner, logo_name: str, moment: datetime.datetime, title: str) -> bytes:
+    """WeasyPrint reads the logo from a folder holding only that logo, so the template can reach nothing else."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="partnerkb-kit-") as scratch:
+        (Path(scratch) / logo_name).write_bytes((partner.folder / partner.logo).read_bytes())
+        return collateral_module.render_pdf(page, Path(scratch), moment, title, partner.language)
+
+
+def _common(partner: Partner, program: Program, locale: Locale, logo_name: str) -> dict[str, Any]:
+    return {
+        "lang": partner.language,
+        "t": locale.t,
+        "partner": partner,
+        "logo": logo_name,
+        "tier_name": locale.t(f"tiers.{partner.tier.id}"),
+        "primary": partner.colors.get("primary", "#333333"),
+        "secondary": partner.colors.get("secondary", "#777777"),
+    }
+
+
+# --- dashboard ---------------------------------------------------------------------------------
+
+
+def next_tier(program: Program, tier: Tier) -> Tier | None:
+    return program.tiers[tier.rank + 1] if tier.rank + 1 < len(program.tiers) else None
+
+
+def requirements(partner: Partner, tier: Tier, paths: Mapping[str, str], locale: Locale) -> list[Requirement]:
+    """How far the partner is from each requirement of `tier`, formatted for its language."""
+    lang = partner.language.replace("-", "_")
+    rows = []
+    for key, target in tier.targets:
+        value = partner.metrics.get(key, 0.0)
+        shown, goal = (_amount(n, key, lang) for n in (value, target))
+        rows.append(Requirement(locale.t(f"kit.metrics.{key}"), shown, goal, min(1.0, value / target) if target else 1.0))
+    for path_id, count in tier.certified:
+        have = partner.certified.get(path_id, 0)
+        rows.append(
+            Requirement(
+                paths.get(path_id, path_id), format_decimal(have, locale=lang), format_decimal(count, locale=lang), min(1.0, have / count)
+            )
+        )
+    return rows
+
+
+def _amount(number: float, key: str, lang: str) -> str:
+    return format_currency(number, "USD", locale=lang) if key == "sourced_revenue" else format_decimal(number, locale=lang)
+
+
+def revenue_chart(quarters: tuple[tuple[str, float], ...], lang: str, label: str, colour: str) -> str:
+    """A bar chart of sourced revenue per quarter as inline SVG, drawn at build time (no script)."""
+    if not quarters:
+        return ""
+    width, height, top, bottom, left = 560, 220, 24, 28, 8
+    peak = max(value for _, value in quarters) or 1.0
+    slot = (width - left) / len(quarters)
+    bars = []
+    for index, (quarter, value) in enumerate(quarters):
+        bar = (height - top - bottom) * value / peak
+        x = left + index * slot + slot * 0.15
+        y = height - bottom - bar
+        amount = html.escape(format_compact_currency(value, "USD", locale=lang.replace("-", "_")))
+        bars.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" fill="{html.escape(colour)}"><title>{html.escape(quarter)}: {amount}</title></rect>'
+            f'<text x="{x + slot * 0.35:.1f}" y="{y - 6:.1f}" text-anchor="middle">{amount}</text>'
+            f'<text x="{x + slot * 0.35:.1f}" y="{height - 8}" text-anchor="middle">{html.escape(quarter)}</text>'
+        )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(label)}" '
+        f'class="chart" font-size="12" fill="#333">{"".join(bars)}</svg>'
+    )
+
+
+def _dashboard(partner: Partner, program: Program, locale: Locale, common: dict[str, Any], certifications: Mapping[str, str]) -> str:
+    """The partner's tier, what the next tier needs and how far it is, its revenue chart and its manager."""
+    upcoming = next_tier(program, partner.tier)
+    rows = requirements(partner, upcoming or partner.tier, certifications, locale)
+    chart = revenue_chart(partner.revenue_by_quarter, partner.language, locale.t("kit.chart"), common["primary"])
+    return _PAGES.get_template("dashboard.html").render(
+        **common,
+        next_name=locale.t(f"tiers.{upcoming.id}") if upcoming else "",
+        rows=rows,
+        chart=markupsafe.Markup(chart),  # built above from escaped parts
+        manager=partner.manager,
+    )
