@@ -174,6 +174,14 @@ def _trial_render(item: Collateral, program: Program, report: Report) -> bool:
         except jinja2.TemplateSyntaxError as exc:
             report.error(source, exc.lineno or 1, "template-syntax", f"template: {exc.message}")
             return False
+        except jinja2.TemplateNotFound as exc:
+            report.error(
+                source,
+                1,
+                "template-file",
+                f"template: '{exc.name}' is not a file of this collateral's folder (a template reads its own folder only)",
+            )
+            return False
         except jinja2.UndefinedError as exc:
             report.error(source, 1, "template-undefined", f"template ({lang}): {exc.message}")
             return False
@@ -186,11 +194,16 @@ def _trial_render(item: Collateral, program: Program, report: Report) -> bool:
     return True
 
 
-def render_pdf(html: str, folder: Path, moment: datetime.datetime, title: str, lang: str) -> bytes:
-    """HTML to PDF with WeasyPrint: files from `folder` only, dates and ids from the build's time (deterministic)."""
+# The address documents are rendered at: the same for every build, so PDFs do not depend on folders.
+_BASE = "file:///partnerkb-kit/"
+
+
+def render_pdf(html: str, files: Mapping[str, bytes], moment: datetime.datetime, title: str, lang: str) -> bytes:
+    """HTML to PDF with WeasyPrint. It may load `files` (by name: the partner's logo) and nothing else,
+    and its dates and id come from the build's time: the same inputs give the same bytes."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=str(folder) + "/", url_fetcher=_folder_fetcher(folder)).render()
+    document = weasyprint.HTML(string=html, base_url=_BASE, url_fetcher=_only(files)).render()
     stamp = moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.title = title
     document.metadata.lang = lang
@@ -201,24 +214,18 @@ def render_pdf(html: str, folder: Path, moment: datetime.datetime, title: str, l
     return out.getvalue()
 
 
-def _folder_fetcher(folder: Path) -> Any:
-    """A WeasyPrint URL fetcher that reads local files inside `folder` and nothing else (no network)."""
-    from urllib.parse import urlsplit
-    from urllib.request import url2pathname
-
+def _only(files: Mapping[str, bytes]) -> Any:
+    """A WeasyPrint URL fetcher that serves `files` from memory and refuses every other URL (no network, no disk)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    root = folder.resolve()
-
-    class FolderFetcher(URLFetcher):  # type: ignore[misc]
+    class MemoryFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            parts = urlsplit(url)
-            path = Path(url2pathname(parts.path)).resolve()
-            if parts.scheme != "file" or not path.is_relative_to(root) or not path.is_file():
-                raise ValueError(f"collateral may load the files of its kit only, not {url}")
-            return URLFetcherResponse(url, path.read_bytes(), {}, 200)
+            name = url[len(_BASE) :] if url.startswith(_BASE) else ""
+            if name not in files:
+                raise ValueError(f"collateral may load the partner's logo only, not {url}")
+            return URLFetcherResponse(url, files[name], {}, 200)
 
-    return FolderFetcher(allowed_protocols={"file"})
+    return MemoryFetcher(allowed_protocols={"file"})
 
 
 # --- the library in the tier trees -------------------------------------------------------------
@@ -231,7 +238,7 @@ def vendor_files(item: Collateral, lang: str, default: str, moment: datetime.dat
     title = item.titles.get(lang) or item.titles[default]
     files = [("html", page.encode("utf-8"))] if "html" in item.formats else []
     if "pdf" in item.formats:
-        files.append(("pdf", render_pdf(page, item.folder / ".no-files", moment, title, lang)))
+        files.append(("pdf", render_pdf(page, {}, moment, title, lang)))
     return tuple(files)
 
 

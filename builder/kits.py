@@ -67,12 +67,13 @@ def kit_files(
     moment: datetime.datetime,
     pdf: bool = True,
 ) -> list[tuple[str, bytes]]:
-    """Every file of a partner's kit, by path inside the kit folder (`pdf=False` leaves PDFs out).
+    """Every file of a partner's kit, by name in the kit folder (`pdf=False` leaves PDFs out).
 
     `certifications` names each learning path's certification in the partner's language.
     """
     logo_name = f"logo{Path(partner.logo).suffix.lower()}"
-    files = [(logo_name, (partner.folder / partner.logo).read_bytes())]
+    logo = {logo_name: (partner.folder / partner.logo).read_bytes()}  # the one file a PDF may load
+    files = list(logo.items())
     default = program.default_language
     downloads = []
     for item in offered(partner, items):
@@ -82,7 +83,7 @@ def kit_files(
         if "html" in item.formats:
             files.append((f"{item.id}.html", page.encode("utf-8")))
         if "pdf" in item.formats and pdf:
-            files.append((f"{item.id}.pdf", _pdf_with_logo(page, partner, logo_name, moment, title)))
+            files.append((f"{item.id}.pdf", collateral_module.render_pdf(page, logo, moment, title, partner.language)))
         downloads.append(
             {
                 "id": item.id,
@@ -95,15 +96,6 @@ def kit_files(
     files.append(("index.html", _PAGES.get_template("kit.html").render(**common, downloads=downloads).encode("utf-8")))
     files.append(("dashboard.html", _dashboard(partner, program, locale, common, certifications).encode("utf-8")))
     return sorted(files)
-
-
-def _pdf_with_logo(page: str, partner: Partner, logo_name: str, moment: datetime.datetime, title: str) -> bytes:
-    """WeasyPrint reads the logo from a folder holding only that logo, so the template can reach nothing else."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory(prefix="partnerkb-kit-") as scratch:
-        (Path(scratch) / logo_name).write_bytes((partner.folder / partner.logo).read_bytes())
-        return collateral_module.render_pdf(page, Path(scratch), moment, title, partner.language)
 
 
 def _common(partner: Partner, program: Program, locale: Locale, logo_name: str) -> dict[str, Any]:
