@@ -254,3 +254,17 @@ def test_screenshot_of_a_course_page(browser, served: str, tmp_path: Path, name:
     target = REPO / "docs" / f"{name}.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / f"{name}.png"
     page.screenshot(path=str(target))
     assert target.stat().st_size > 10_000
+
+
+def test_partner_dashboard_in_the_browser(browser, served: str, example_dist: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A kit page is self-contained: no script, no request outside the kit; docs/dashboard.png."""
+    kit = next(p for p in sorted(example_dist.glob("apac/partners/*")) if (p / "dashboard.html").exists())
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(f"{served}/apac/partners/{kit.name}/dashboard.html")
+    assert page.locator("svg.chart rect").count() >= 1 and page.locator(".bar").count() >= 1
+    assert all(url.startswith(f"{served}/apac/partners/{kit.name}/") for url in requests), requests
+    target = REPO / "docs" / "dashboard.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / "dashboard.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000

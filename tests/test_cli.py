@@ -42,10 +42,11 @@ def test_authors_guide_shows_every_schema_as_declared() -> None:
     from builder.schema import markdown_table
 
     guide = (REPO / "AUTHORING.md").read_text(encoding="utf-8")
-    from builder import catalog, training
+    from builder import catalog, collateral, partners, training
 
     schemas = [load.FRONT_MATTER_FIELDS, load.PROGRAM_FIELDS, load.TIER_FIELDS, load.REQUIREMENT_FIELDS, load.REGION_FIELDS]
     schemas += [load.VERSION_FIELDS, catalog.PRODUCT_FIELDS, catalog.SKU_FIELDS]
     schemas += [training.COURSE_FIELDS, training.PATH_FIELDS, training.SESSION_FIELDS, training.QUESTION_FIELDS]
+    schemas += [partners.PARTNER_FIELDS, partners.CONTACT_FIELDS, partners.METRIC_FIELDS, collateral.COLLATERAL_FIELDS]
     for fields in schemas:
         assert markdown_table(fields) in guide
