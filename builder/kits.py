@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 import markupsafe
-from babel.numbers import format_compact_currency, format_currency, format_decimal
+from babel.numbers import format_compact_currency, format_decimal
 
 from . import collateral as collateral_module
 from .collateral import Collateral
@@ -136,14 +136,16 @@ def requirements(partner: Partner, tier: Tier, paths: Mapping[str, str], locale:
 
 
 def _amount(number: float, key: str, lang: str) -> str:
-    return format_currency(number, "USD", locale=lang) if key == "sourced_revenue" else format_decimal(number, locale=lang)
+    if key == "sourced_revenue":
+        return format_compact_currency(number, "USD", locale=lang, fraction_digits=1)
+    return format_decimal(number, locale=lang)
 
 
 def revenue_chart(quarters: tuple[tuple[str, float], ...], lang: str, label: str, colour: str) -> str:
     """A bar chart of sourced revenue per quarter as inline SVG, drawn at build time (no script)."""
     if not quarters:
         return ""
-    width, height, top, bottom, left = 560, 220, 24, 28, 8
+    width, height, top, bottom, left = 560, 180, 24, 28, 8
     peak = max(value for _, value in quarters) or 1.0
     slot = (width - left) / len(quarters)
     bars = []

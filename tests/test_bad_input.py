@@ -68,12 +68,12 @@ CASES = {
     "region without the default language": (
         "partners/program.yml",
         PROGRAM.replace("languages: [en, de]", "languages: [de]"),
-        "partners/program.yml:19: regions.eu.languages: must start with the default language 'en'",
+        "partners/program.yml:21: regions.eu.languages: must start with the default language 'en'",
     ),
     "unsafe base_url": (
         "partners/program.yml",
         PROGRAM.replace("base_url: https://partners.example.com/eu/", "base_url: javascript:alert(1)"),
-        "partners/program.yml:23: regions.eu.base_url: expected an http(s) URL, got 'javascript:alert(1)'",
+        "partners/program.yml:25: regions.eu.base_url: expected an http(s) URL, got 'javascript:alert(1)'",
     ),
     "front matter of the wrong type": (
         "content/bad.md",

@@ -43,7 +43,9 @@ def test_example_partners_and_collateral_are_substantial() -> None:
     project = load_project(REPO, Report())
     partners = project.partners
     assert len(partners) >= 12
-    assert {p.region.id for p in partners} == {"na", "eu", "apac"} and {p.tier.id for p in partners} == {t.id for t in project.program.tiers}
+    assert {p.region.id for p in partners} == {"na", "eu", "apac"} and {p.tier.id for p in partners} == {
+        t.id for t in project.program.tiers
+    }
     assert {p.logo.rsplit(".", 1)[1] for p in partners} >= {"svg", "png"} and any(p.metrics for p in partners)
     assert {"vi", "ja"} <= {p.language for p in partners} and any(not p.co_branding for p in partners)
     assert {c.kind for c in project.collateral} == {"one-pager", "solution-brief", "email", "social-banner"}

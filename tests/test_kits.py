@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from babel.numbers import format_compact_currency
 
 from builder.load import load_project
 from builder.problems import Report
@@ -74,6 +75,9 @@ def test_dashboard_shows_the_next_tier_the_chart_and_the_manager(tiny_built: tup
     page = (dist / "na/partners/northwind/dashboard.html").read_text(encoding="utf-8")
     assert "What Gold requires, and where you stand:" in page
     assert "Certified Widget Seller" in page and "1 of 2" in page and "Certified Widget Engineer" in page and "0 of 1" in page
+    revenue = f"{format_compact_currency(120000, 'USD', locale='en', fraction_digits=1)} of {format_compact_currency(250000, 'USD', locale='en', fraction_digits=1)}"
+    assert revenue in page and 'aria-valuenow="48"' in page  # 120,000 of 250,000
+    assert "4.1 of 4.3" in page
     assert page.count("<rect ") == 4 and "2025-Q4" in page and "<script" not in page
     assert "sam.vendorly@vendor.example.com" in page
 

@@ -191,7 +191,7 @@ BAD = {
         "partners/program.yml",
         "time_zones: [Europe/Berlin]",
         "time_zones: [Europe/Berlinn]",
-        "partners/program.yml:21: regions.eu.time_zones: unknown time zone 'Europe/Berlinn' (expected an IANA name such as 'Europe/Berlin')",
+        "partners/program.yml:23: regions.eu.time_zones: unknown time zone 'Europe/Berlinn' (expected an IANA name such as 'Europe/Berlin')",
     ),
 }
 
