@@ -58,8 +58,12 @@ class Phrase:
 
 
 def forbidden_phrases(plan: Plan) -> list[Phrase]:
-    """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately."""
-    shown = " \n ".join(_markdown_words(line) for page in plan.pages for line in page.text.split("\n"))
+    """Hidden lines long enough to prove a leak, minus those the variant's authors also show on purpose.
+
+    Only authored pages count as shown: a page the builder generates must not approve its own leaks.
+    """
+    authored = (page for page in plan.pages if not page.generated)
+    shown = " \n ".join(_markdown_words(line) for page in authored for line in page.text.split("\n"))
     phrases: dict[str, Phrase] = {}
     for hidden in plan.hidden:
         words = _markdown_words(hidden.text)

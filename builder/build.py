@@ -168,6 +168,7 @@ def build(
 def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str], staging: Path, progress: Progress) -> int:
     """Every partner kit of the regions built, made in the worker processes: `<region>/partners/<partner-id>/`."""
     program = project.program
+    # Certifications are named as the default version's learning paths name them: the current ones.
     paths = project.content(program.versions[0]).training.paths
     futures = {}
     for partner in project.partners:

@@ -227,7 +227,7 @@ def _prices(
     return prices if ok else None
 
 
-def _checktranslations(product: Product, program: Program, report: Report) -> None:
+def _check_translations(product: Product, program: Program, report: Report) -> None:
     """A name missing in a language that a region selling the product builds falls back to the default (a warning)."""
     languages = {lang for r in program.regions if product.regions is None or r.id in product.regions for lang in r.languages}
     for lang in sorted(languages - set(product.names)):
@@ -244,7 +244,7 @@ def _check_references(products: list[Product], program: Program, report: Report)
     seen: dict[str, str] = {}
     versions = [v.name for v in program.versions]
     for product in products:
-        _checktranslations(product, program, report)
+        _check_translations(product, program, report)
         for sku in product.skus:
             if sku.code in seen:
                 report.error(product.source, sku.line, "duplicate-sku", f"SKU '{sku.code}' is also defined in '{seen[sku.code]}'")

@@ -13,18 +13,19 @@ import datetime
 import functools
 import html
 import io
+import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .models import GeneratedPage, Locale, Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe, tier_and_regions, translations
-from .yamlio import YamlMap, load_yaml, read_text
+from .schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
+from .yamlio import YamlMap, load_file
 
 FOLDER = "content/collateral"
 KINDS = ("one-pager", "solution-brief", "email", "social-banner")
@@ -85,8 +86,7 @@ def load_collateral(root: Path, program: Program, report: Report) -> tuple[Colla
     found = []
     for meta in sorted(folder.glob("*/collateral.yml")):
         source = f"{FOLDER}/{meta.parent.name}/collateral.yml"
-        text = read_text(meta, source, report)
-        data = load_yaml(text, source, report) if text is not None else None
+        data = load_file(meta, source, report)
         if data is None or not check_mapping(data, COLLATERAL_FIELDS, source, report):
             continue
         item = _collateral(data, meta.parent, source, program, report)
@@ -109,18 +109,27 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
             report.error(source, data["formats"].line_of(index), "collateral-format", f"formats: expected html or pdf, got {describe(fmt)}")
     texts: dict[str, dict[str, str]] = {}
     for lang, values in data["texts"].items():
-        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+        if not isinstance(values, YamlMap):
             report.error(
                 source, data["texts"].line_of(lang), "schema-type", f"texts.{lang}: expected a mapping of texts, got {describe(values)}"
             )
             continue
-        texts[str(lang)] = {str(k): v for k, v in values.items()}
+        for key, value in values.items():
+            if not isinstance(value, str):
+                report.error(source, values.line_of(key), "schema-type", f"texts.{lang}.{key}: expected a text, got {describe(value)}")
+        texts[str(lang)] = {str(k): v for k, v in values.items() if isinstance(v, str)}
     if program.default_language not in texts:
         report.error(
             source, data.line_of("texts"), "translation-default", f"texts: the default language '{program.default_language}' is needed"
         )
+    if not data["formats"]:
+        report.error(source, data.line_of("formats"), "collateral-format", "formats: at least one of html, pdf")
+    if not ID_PATTERN.match(folder.name):
+        report.error(source, 1, "bad-id", f"the folder name '{folder.name}' is the item's id: lower-case letters, digits and '-'")
     template = data.get("template", "template.html")
-    if not (folder / template).is_file() or "/" in template:
+    if "/" in template or "\\" in template:
+        report.error(source, data.line_of("template"), "template-file", f"template: a file of this folder, got {describe(template)}")
+    elif not (folder / template).is_file():
         report.error(
             source,
             data.line_of("template") if "template" in data else 1,
@@ -138,9 +147,10 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
     )  # fmt: skip
 
 
-def environment(folder: Path) -> SandboxedEnvironment:
-    """The sandbox a collateral template runs in: its own folder only, escaped output, strict names."""
-    return SandboxedEnvironment(
+def environment(folder: Path) -> ImmutableSandboxedEnvironment:
+    """The sandbox a collateral template runs in: its own folder only, escaped output, strict names, and
+    no changing the data it is given."""
+    return ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
 
@@ -164,46 +174,46 @@ SAMPLE = {
 
 def _trial_render(item: Collateral, program: Program, report: Report) -> bool:
     """Render once with sample data in every language, so template mistakes are found by `check`."""
-    source = f"{FOLDER}/{item.id}/{item.template}"
     for lang in program.languages:
-        try:
-            render_html(
-                item,
-                {"partner": SAMPLE if item.co_brandable else None, "text": item.texts_in(lang, program.default_language), "lang": lang},
-            )
-        except jinja2.TemplateSyntaxError as exc:
-            report.error(source, exc.lineno or 1, "template-syntax", f"template: {exc.message}")
-            return False
-        except jinja2.TemplateNotFound as exc:
-            report.error(
-                source,
-                1,
-                "template-file",
-                f"template: '{exc.name}' is not a file of this collateral's folder (a template reads its own folder only)",
-            )
-            return False
-        except jinja2.UndefinedError as exc:
-            report.error(source, 1, "template-undefined", f"template ({lang}): {exc.message}")
-            return False
-        except jinja2.exceptions.SecurityError as exc:
-            report.error(source, 1, "template-unsafe", f"template: not allowed in the sandbox: {exc}")
-            return False
-        except jinja2.TemplateError as exc:
-            report.error(source, 1, "template-error", f"template: {exc}")
+        sample = SAMPLE if item.co_brandable else None
+        problem = render_problem(item, {"partner": sample, "text": item.texts_in(lang, program.default_language), "lang": lang})
+        if problem:
+            report.error(f"{FOLDER}/{item.id}/{item.template}", problem[0], "template", f"template ({lang}): {problem[1]}")
             return False
     return True
+
+
+def render_problem(item: Collateral, context: Mapping[str, Any]) -> tuple[int, str] | None:
+    """(template line, why) when the template fails with this data; None when it renders."""
+    try:
+        render_html(item, context)
+    except jinja2.TemplateSyntaxError as exc:
+        return exc.lineno or 1, exc.message or str(exc)
+    except jinja2.TemplateNotFound as exc:
+        return 1, f"'{exc.name}' is not a file of this collateral's folder (a template reads its own folder only)"
+    except jinja2.exceptions.SecurityError as exc:
+        return _template_line(exc, item), f"not allowed in the sandbox: {exc}"
+    except Exception as exc:  # a template is the author's code: any failure is a located problem, not a crash
+        return _template_line(exc, item), f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _template_line(exc: BaseException, item: Collateral) -> int:
+    """The template line a rendering error happened on (Jinja maps its frames to template lines)."""
+    lines = [line for frame, line in traceback.walk_tb(exc.__traceback__) if frame.f_code.co_filename.endswith(item.template)]
+    return lines[-1] if lines else 1
 
 
 # The address documents are rendered at: the same for every build, so PDFs do not depend on folders.
 _BASE = "file:///partnerkb-kit/"
 
 
-def render_pdf(html: str, files: Mapping[str, bytes], moment: datetime.datetime, title: str, lang: str) -> bytes:
+def render_pdf(page: str, files: Mapping[str, bytes], moment: datetime.datetime, title: str, lang: str) -> bytes:
     """HTML to PDF with WeasyPrint. It may load `files` (by name: the partner's logo) and nothing else,
     and its dates and id come from the build's time: the same inputs give the same bytes."""
     import weasyprint
 
-    document = weasyprint.HTML(string=html, base_url=_BASE, url_fetcher=_only(files)).render()
+    document = weasyprint.HTML(string=page, base_url=_BASE, url_fetcher=_only(files)).render()
     stamp = moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     document.metadata.title = title
     document.metadata.lang = lang
@@ -264,3 +274,13 @@ def library_page(
         links = [f"[{html.escape(locale.t(f'collateral.{fmt}'))}]({item.id}.{fmt})" for fmt in FORMATS if fmt in item.formats]
         lines += [" · ".join(links), ""]
     return GeneratedPage("collateral/index.md", offered[0].source, title, locale.t("collateral.intro"), "\n".join(lines))
+
+
+def hidden_collateral_text(items: tuple[Collateral, ...], region: Region, tier: Tier) -> list[tuple[str, str, bool]]:
+    """(source, text, is_code) of the collateral a tier or region may not have, for the leak audit."""
+    hidden = []
+    for item in items:
+        if not item.offered_to(region, tier):
+            texts = [*item.titles.values(), *item.summaries.values(), *(t for lang in item.texts.values() for t in lang.values())]
+            hidden += [(item.source, line, False) for text in texts for line in text.splitlines()]
+    return hidden

@@ -23,6 +23,7 @@ from . import collateral as collateral_module
 from .collateral import Collateral
 from .models import Locale, Program, Tier
 from .partners import Partner
+from .problems import Report
 
 _PAGES = jinja2.Environment(loader=jinja2.PackageLoader("builder", "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
 
@@ -105,9 +106,25 @@ def _common(partner: Partner, program: Program, locale: Locale, logo_name: str) 
         "partner": partner,
         "logo": logo_name,
         "tier_name": locale.t(f"tiers.{partner.tier.id}"),
-        "primary": partner.colors.get("primary", "#333333"),
-        "secondary": partner.colors.get("secondary", "#777777"),
+        "primary": partner.colors["primary"],
+        "secondary": partner.colors["secondary"],
     }
+
+
+def check_kit_templates(partners: tuple[Partner, ...], items: tuple[Collateral, ...], program: Program, report: Report) -> None:
+    """Render every co-branded item's HTML with every real partner once, so that `check` finds what the
+    sample data did not (a partner with no contacts, a long name) before a build does."""
+    for partner in partners:
+        for item in offered(partner, items):
+            context = {
+                "partner": template_partner(partner),
+                "text": item.texts_in(partner.language, program.default_language),
+                "lang": partner.language,
+            }
+            problem = collateral_module.render_problem(item, context)
+            if problem:
+                where = f"{collateral_module.FOLDER}/{item.id}/{item.template}"
+                report.error(where, problem[0], "template", f"template, with partner '{partner.id}' ({partner.source}): {problem[1]}")
 
 
 # --- dashboard ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import gate, training
 from .catalog import load_catalog
 from .collateral import load_collateral
+from .kits import check_kit_templates
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
 from .partners import Partner, load_partners
@@ -111,6 +112,7 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
     _check_certifications(program, contents, report)
     partners = _load_partners(root, partners_dir, program, contents, report)
     collateral = load_collateral(root, program, report)
+    check_kit_templates(partners, collateral, program, report)
     project = Project(root, program, contents, locales, catalog, partners, collateral)
     return replace(project, as_of=as_of) if as_of else project
 

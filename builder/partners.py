@@ -8,6 +8,7 @@ logo must be the image type its name claims and of bounded size.
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import xml.etree.ElementTree as ElementTree
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from .models import Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe
-from .yamlio import YamlMap, load_yaml, read_text
+from .schema import ID_PATTERN, Field, check_mapping, check_url, describe
+from .yamlio import YamlMap, load_file
 
 FOLDER = "partners"
 PROGRAM_NAME = "program.yml"
@@ -26,7 +27,6 @@ TYPES = ("reseller", "distributor", "referral", "technology")
 LOGO_TYPES = {".svg": "SVG", ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 MAX_LOGO_BYTES = 512 * 1024
 MAX_LOGO_PIXELS = 4096
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -107,8 +107,7 @@ def load_partners(folder: Path, shown: str, program: Program, report: Report) ->
     partners = []
     for path in partner_files(folder):
         source = f"{shown}{path.name}"
-        text = read_text(path, source, report)
-        data = load_yaml(text, source, report) if text is not None else None
+        data = load_file(path, source, report)
         if data is None or not check_mapping(data, PARTNER_FIELDS, source, report):
             continue
         partner = _partner(data, path, source, program, report)
@@ -120,7 +119,7 @@ def load_partners(folder: Path, shown: str, program: Program, report: Report) ->
 def _partner(data: YamlMap, path: Path, source: str, program: Program, report: Report) -> Partner | None:
     errors = report.count(Severity.ERROR)
     partner_id = path.stem
-    if not _ID.match(partner_id):
+    if not ID_PATTERN.match(partner_id):
         report.error(source, 1, "partner-id", f"the file name '{partner_id}' is the partner's id: lower-case letters, digits and '-'")
     tier = _one_of(data, "tier", [t.id for t in program.tiers], source, report)
     region = _one_of(data, "region", [r.id for r in program.regions], source, report)
@@ -153,15 +152,6 @@ def _one_of(data: YamlMap, key: str, allowed: list[str], source: str, report: Re
         source, data.line_of(key), f"partner-{key}", f"{key}: unknown {key} {describe(data[key])}{did_you_mean(str(data[key]), allowed)}"
     )
     return None
-
-
-def check_url(data: YamlMap, key: str, source: str, report: Report) -> bool:
-    """Only http(s) URLs with a host: `javascript:`, `data:` and relative ones are refused."""
-    url = str(data.get(key, ""))
-    if re.match(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\"'<>]*)?$", url):
-        return True
-    report.error(source, data.line_of(key), "unsafe-url", f"{key}: expected an http(s) URL, got {describe(url)}")
-    return False
 
 
 def _colors(data: YamlMap, source: str, report: Report) -> dict[str, str]:
@@ -207,7 +197,7 @@ def _metrics(data: YamlMap, source: str, report: Report) -> tuple[dict[str, floa
         return {}, {}, ()
     values = {key: float(metrics[key]) for key in ("sourced_revenue", "registered_deals", "csat", "points") if key in metrics}
     for key, value in values.items():
-        if value < 0 or (key == "csat" and not 1 <= value <= 5):
+        if not math.isfinite(value) or value < 0 or (key == "csat" and not 1 <= value <= 5):
             bounds = "from 1 to 5" if key == "csat" else "of zero or more"
             report.error(
                 source, metrics.line_of(key), "partner-metric", f"metrics.{key}: expected a number {bounds}, got {describe(metrics[key])}"
@@ -221,7 +211,12 @@ def _metrics(data: YamlMap, source: str, report: Report) -> tuple[dict[str, floa
             report.error(source, line, "partner-metric", f"metrics.certified.{key}: expected a number of people, got {describe(value)}")
     quarters = []
     for key, value in (metrics.get("revenue_by_quarter") or {}).items():
-        if not re.match(r"^[0-9]{4}-Q[1-4]$", str(key)) or isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        if (
+            not re.match(r"^[0-9]{4}-Q[1-4]$", str(key))
+            or isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value < math.inf
+        ):
             line = metrics["revenue_by_quarter"].line_of(key)
             report.error(source, line, "partner-metric", f"metrics.revenue_by_quarter: expected '2026-Q1: <USD>', got '{key}: {value}'")
         else:
@@ -231,8 +226,13 @@ def _metrics(data: YamlMap, source: str, report: Report) -> tuple[dict[str, floa
 
 # --- logos -------------------------------------------------------------------------------------
 
+# Elements that run code, embed other documents or (animations) can rewrite a link after the checks.
 _SVG_FORBIDDEN = {"script", "foreignObject", "iframe", "embed", "object", "audio", "video", "handler", "listener"}
+_SVG_FORBIDDEN |= {"set", "animate", "animateMotion", "animateTransform", "discard"}
 _SIGNATURES = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
+# CSS that can load anything: url() to something other than a fragment, image-set(), @import, and
+# backslash escapes (which could spell either in disguise).
+_CSS_LOADS = re.compile(r"url\(\s*['\"]?\s*(?!#)|image-set|@import|\\", re.I)
 
 
 def check_logo(folder: Path, name: str, source: str, line: int, report: Report) -> bool:
@@ -261,10 +261,18 @@ def check_logo(folder: Path, name: str, source: str, line: int, report: Report) 
 
 
 def svg_problem(data: bytes) -> tuple[int, str] | None:
-    """(line, why) when an SVG could run code or fetch anything; None when it is a plain drawing."""
-    text = data.decode("utf-8", errors="replace")
-    if re.search(r"<!DOCTYPE|<!ENTITY", text, re.I):
-        return _line_of(text, re.search(r"<!DOCTYPE|<!ENTITY", text, re.I)), "an SVG logo must not declare a DOCTYPE or entities"
+    """(line, why) when an SVG could run code or fetch anything; None when it is a plain drawing.
+
+    Links may point inside the drawing only (`#id`); styles may load nothing.
+    """
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return 1, "an SVG logo must be UTF-8 text"
+    for pattern, why in ((r"<!DOCTYPE|<!ENTITY", "declare a DOCTYPE or entities"), (r"<\?xml-stylesheet", "load a style sheet")):
+        found = re.search(pattern, text, re.I)
+        if found:
+            return _line_of(text, found), f"an SVG logo must not {why}"
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
@@ -272,20 +280,27 @@ def svg_problem(data: bytes) -> tuple[int, str] | None:
     if _local(root.tag) != "svg":
         return 1, f"expected an <svg> document, got <{_local(root.tag)}>"
     for element in root.iter():
-        tag = _local(element.tag)
-        where = _line_of(text, re.search(rf"<(\w+:)?{re.escape(tag)}\b", text))
-        if tag in _SVG_FORBIDDEN:
-            return where, f"an SVG logo must not contain <{tag}>"
-        for attribute, value in element.attrib.items():
-            name = _local(attribute)
-            if name.lower().startswith("on"):
-                return where, f"an SVG logo must not have event handlers ({name} on <{tag}>)"
-            if name == "href" and not value.startswith("#"):
-                return where, f'an SVG logo must not refer to other files or URLs ({name}="{value[:40]}" on <{tag}>)'
-            if re.search(r"url\(\s*['\"]?(?!#)", value) or "javascript:" in value.lower() or "@import" in value:
-                return where, f"an SVG logo must not load anything ({name} on <{tag}>)"
-        if tag == "style" and element.text and re.search(r"url\(\s*['\"]?(?!#)|@import", element.text):
-            return where, "an SVG logo's styles must not load anything"
+        problem = _element_problem(element)
+        if problem:
+            tag = _local(element.tag)
+            return _line_of(text, re.search(rf"<(\w+:)?{re.escape(tag)}\b", text)), problem
+    return None
+
+
+def _element_problem(element: ElementTree.Element) -> str | None:
+    tag = _local(element.tag)
+    if tag in _SVG_FORBIDDEN:
+        return f"an SVG logo must not contain <{tag}>"
+    for attribute, value in element.attrib.items():
+        name = _local(attribute)
+        if name.lower().startswith("on"):
+            return f"an SVG logo must not have event handlers ({name} on <{tag}>)"
+        if name in ("href", "src") and not value.strip().startswith("#"):
+            return f'an SVG logo must not refer to other files or URLs ({name}="{value[:40]}" on <{tag}>)'
+        if _CSS_LOADS.search(value) or "script:" in re.sub(r"[\s\x00-\x1f]", "", value).lower():
+            return f"an SVG logo must not load anything ({name} on <{tag}>)"
+    if tag == "style" and _CSS_LOADS.search("".join(element.itertext())):
+        return "an SVG logo's styles must not load anything"
     return None
 
 

@@ -8,6 +8,7 @@ mkdocs-static-i18n fills with every language is split into one index per languag
 from __future__ import annotations
 
 import copy
+import html
 import json
 import logging
 import os
@@ -208,8 +209,12 @@ def section_titles(project: Project, variant: Variant, lang: str) -> dict[str, s
     training = project.content(variant.version).training
     if training.courses or training.paths:
         titles[dirname_to_title("paths")] = locale.t("training.paths")
-    for course in training.courses:
-        titles[dirname_to_title(course.id)] = pick(course.titles, lang, project.program.default_language)
+    for course in training.courses:  # those the variant shows or teases: the others' titles must not appear
+        gating = course.gating
+        if gating.visible_to(variant.region, variant.tier) or (
+            course.teaser and (gating.regions is None or variant.region.id in gating.regions)
+        ):
+            titles[dirname_to_title(course.id)] = html.escape(pick(course.titles, lang, project.program.default_language))
     return titles
 
 

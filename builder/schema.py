@@ -8,6 +8,7 @@ loader of each model, in one explicit step after this.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,8 +60,8 @@ def _type_ok(value: Any, kind: type) -> bool:
 
 def describe(value: Any) -> str:
     """How a received value reads in a message: `'x'`, `3`, `a list`."""
-    if isinstance(value, str):
-        return f"'{value}'"
+    if isinstance(value, str):  # control characters spelled out: a message stays on its line
+        return "'" + re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], value) + "'"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -165,3 +166,30 @@ def texts_by_language(
                 f"{label}: '{lang}' is not a language any region builds{did_you_mean(str(lang), program.languages)}",
             )
     return texts
+
+
+# Ids that become file and folder names and URLs: nothing that could climb out of a folder or need quoting.
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def check_id(data: YamlMap, source: str, where: str, report: Report) -> bool:
+    """An `id` must be a plain name: lower-case letters, digits and '-'."""
+    if ID_PATTERN.match(str(data["id"])):
+        return True
+    report.error(
+        source,
+        data.line_of("id"),
+        "bad-id",
+        f"{where}id: expected lower-case letters, digits and '-' (it names files and URLs), got {describe(data['id'])}",
+    )
+    return False
+
+
+def check_url(data: YamlMap, key: str, source: str, report: Report) -> bool:
+    """Only http(s) URLs with a host: `javascript:`, `data:` and relative ones are refused."""
+    url = str(data.get(key, ""))
+    # A host, then a path without spaces, quotes, angle brackets or control characters.
+    if re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\x00-\x1f\x7f\"'<>\\]*)?", url):
+        return True
+    report.error(source, data.line_of(key), "unsafe-url", f"{key}: expected an http(s) URL, got {describe(url)}")
+    return False

@@ -30,6 +30,7 @@ class StagedPage:
     page: Page
     text: str
     teaser: bool
+    generated: bool = False  # written from data (catalog, training, collateral), not by an author
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
     hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
     hidden.extend(Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant))
     library_staged, library_files = _collateral(project, variant)
+    hidden.extend(Hidden(*item) for item in collateral.hidden_collateral_text(project.collateral, variant.region, variant.tier))
     # A partner's data belongs in its own kit only: in a tier tree, any of it is a leak.
     hidden.extend(Hidden(p.source, text, True) for p in project.partners for text in p.identity())
     pages = tuple(staged + catalog_staged + training_staged + library_staged)
@@ -176,11 +178,12 @@ def _generated(project: Project, generated: GeneratedPage, lang: str) -> StagedP
         "",
         (),
     )
+    name = staged_name(page, program.default_language)
     if generated.teaser_tier is not None:
-        return StagedPage(staged_name(page, program.default_language), page, teaser_text(project, page, lang), teaser=True)
-    front = yaml.safe_dump({"title": generated.title, "summary": generated.summary}, allow_unicode=True, sort_keys=True)
+        return StagedPage(name, page, teaser_text(project, page, lang), teaser=True, generated=True)
+    front = yaml.safe_dump({"title": html.escape(generated.title), "summary": generated.summary}, allow_unicode=True, sort_keys=True)
     text = f"---\n{front}---\n\n{generated.text}"
-    return StagedPage(staged_name(page, program.default_language), replace(page, text=text), text, teaser=False)
+    return StagedPage(name, replace(page, text=text), text, teaser=False, generated=True)
 
 
 def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
@@ -241,9 +244,10 @@ def teaser_text(project: Project, page: Page, lang: str) -> str:
     """The locked page shown at a gated page's URL: title, summary and the tier it needs, no body."""
     locale = project.locales[lang]
     tier_name = locale.t(f"tiers.{page.min_tier.id}")
-    front = {"title": page.title, "summary": page.summary, "partnerkb_teaser": page.min_tier.id}
+    # MkDocs puts front matter titles into the HTML as they are: escaped here, they show as text.
+    front = {"title": html.escape(page.title), "summary": page.summary, "partnerkb_teaser": page.min_tier.id}
     body = (
-        f"# {page.title}\n\n"
+        f"# {html.escape(page.title)}\n\n"
         f'<div class="pkb-teaser">\n'
         f'<p class="pkb-teaser__tier">{html.escape(locale.t("teaser.available_from", tier=tier_name))}</p>\n'
         f'<p class="pkb-teaser__summary">{html.escape(page.summary)}</p>\n'

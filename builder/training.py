@@ -16,8 +16,8 @@ from pathlib import Path
 
 from .models import Page, Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe, texts_by_language, tier_and_regions, translations
-from .yamlio import YamlList, YamlMap, load_yaml, read_text
+from .schema import Field, check_id, check_mapping, check_url, describe, texts_by_language, tier_and_regions, translations
+from .yamlio import YamlList, YamlMap, load_file
 
 FOLDER = "training"
 ROLES = ("sales", "presales", "support", "engineering")
@@ -60,8 +60,8 @@ SESSION_FIELDS = (
     Field("start", datetime.datetime, "Start time, ISO 8601 with its UTC offset (`2026-12-03T16:00:00+00:00`).", required=True),
     Field("duration", int, "Length in minutes.", required=True),
     Field("course", str, "Id of the course it belongs to."),
-    Field("join_url", str, "Where to join (https); shown while the session is upcoming."),
-    Field("recording_url", str, "Where to watch it afterwards (https)."),
+    Field("join_url", str, "Where to join (an http(s) URL); shown while the session is upcoming."),
+    Field("recording_url", str, "Where to watch it afterwards (an http(s) URL)."),
     Field("tier", str, "Minimum tier that sees the session; default: the lowest tier."),
     Field("regions", list, "Regions whose builds list it; default: every region.", items=str),
 )
@@ -227,8 +227,7 @@ class _Reader:
         path, source = self.content / FOLDER / name, self.source(name)
         if not path.is_file():
             return []
-        text = read_text(path, source, self.report)
-        data = load_yaml(text, source, self.report) if text is not None else None
+        data = load_file(path, source, self.report)
         if data is None:
             return []
         if not isinstance(data, YamlList):
@@ -237,6 +236,8 @@ class _Reader:
         found = []
         for index, item in enumerate(data):
             if not check_mapping(item, fields, source, self.report, f"[{index}]", data.line_of(index)):
+                continue
+            if not check_id(item, source, f"[{index}].", self.report):
                 continue
             first = self.seen.setdefault((name, item["id"]), item.line_of("id"))
             if first != item.line_of("id"):
@@ -255,18 +256,17 @@ class _Reader:
         return False
 
     def positive(self, item: YamlMap, key: str, source: str) -> bool:
-        if item[key] > 0:
+        if isinstance(item[key], int) and item[key] > 0:
             return True
         self.report.error(
             source, item.line_of(key), "training-duration", f"{key}: expected minutes (more than 0), got {describe(item[key])}"
         )
         return False
 
-    def https(self, item: YamlMap, key: str, source: str) -> str:
-        url = str(item.get(key, ""))
-        if url and not url.startswith(("https://", "http://")):
-            self.report.error(source, item.line_of(key), "unsafe-url", f"{key}: expected an http(s) URL, got {describe(url)}")
-        return url
+    def url(self, item: YamlMap, key: str, source: str) -> str:
+        if key in item and not check_url(item, key, source, self.report):
+            return ""
+        return str(item.get(key, ""))
 
     def course(self, item: YamlMap, line: int) -> Course | None:
         source, program, report = self.source("courses.yml"), self.program, self.report
@@ -319,8 +319,7 @@ class _Reader:
 
     def quiz(self, relative: str) -> Quiz | None:
         source = f"{self.prefix}{relative}"
-        text = read_text(self.content / relative, source, self.report)
-        data = load_yaml(text, source, self.report) if text is not None else None
+        data = load_file(self.content / relative, source, self.report)
         if data is None or not check_mapping(data, QUIZ_FIELDS, source, self.report):
             return None
         questions = [
@@ -351,7 +350,14 @@ class _Reader:
                 f"{where}.correct: a single-choice question has one correct answer, got {len(correct)}",
             )
         for index, position in enumerate(correct):
-            if not 0 <= position < len(choices):
+            if not isinstance(position, int) or correct.count(position) > 1:
+                report.error(
+                    source,
+                    correct.line_of(index),
+                    "quiz-answer",
+                    f"{where}.correct: expected each position once, as a whole number, got {describe(position)}",
+                )
+            elif not 0 <= position < len(choices):
                 report.error(
                     source, correct.line_of(index), "quiz-answer-range",
                     f"{where}.correct: answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})",
@@ -367,8 +373,8 @@ class _Reader:
                 )
                 continue
             texts.append(texts_by_language(choice, f"{where}.choices[{index}]", choices.line_of(index), source, program, report))
-        question = translations(item, "question", source, program, report)
-        explanation = translations(item, "explanation", source, program, report)
+        question = texts_by_language(item["question"], f"{where}.question", item.line_of("question"), source, program, report)
+        explanation = texts_by_language(item["explanation"], f"{where}.explanation", item.line_of("explanation"), source, program, report)
         if report.count(Severity.ERROR) > errors:
             return None
         return Question(question, item["kind"], tuple(texts), tuple(correct), explanation)
@@ -406,7 +412,7 @@ class _Reader:
                 source, item.line_of("start"), "session-time",
                 f"start: expected an ISO 8601 date and time with its UTC offset (2026-12-03T16:00:00+00:00), got {describe(str(item['start']))}",
             )  # fmt: skip
-        join, recording = self.https(item, "join_url", source), self.https(item, "recording_url", source)
+        join, recording = self.url(item, "join_url", source), self.url(item, "recording_url", source)
         tier, regions = tier_and_regions(item, source, "", program, report)
         titles = translations(item, "title", source, program, report)
         summaries = translations(item, "summary", source, program, report, required=False)
@@ -469,6 +475,12 @@ def _check_references(training: Training, declared: set[str], product_ids: set[s
             if target not in loaded:
                 continue
             course = training.course(target)
+            limited, offered = course.gating.regions, path.gating.regions
+            if limited is not None and (offered is None or not offered <= limited):
+                report.error(
+                    path.source, path.lines["courses"], "path-region",
+                    f"courses: '{target}' is only in regions {', '.join(sorted(limited))}, but the path is offered in {', '.join(sorted(offered)) if offered else 'every region'}",
+                )  # fmt: skip
             if not path.gating.min_tier.allows(course.gating.min_tier):
                 report.error(
                     path.source, path.lines["courses"], "path-tier",
@@ -544,6 +556,5 @@ def _gate_modules(training: Training, pages: tuple[Page, ...]) -> list[Page]:
             gated.append(page)
             continue
         gating = Gating(page.min_tier, page.regions).within(found[0].gating)
-        teaser = page.teaser and gating.min_tier == page.min_tier
-        gated.append(replace(page, min_tier=gating.min_tier, regions=gating.regions, teaser=teaser))
+        gated.append(replace(page, min_tier=gating.min_tier, regions=gating.regions, teaser=False))
     return gated

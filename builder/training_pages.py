@@ -165,7 +165,8 @@ def _filter_form(courses: list[Course], words: Words, product_names: Mapping[str
 
     roles = [(r, words.t(f"training.roles.{r}")) for r in dict.fromkeys(r for c in courses for r in c.roles)]
     levels = [(level, words.t(f"training.levels.{level}")) for level in dict.fromkeys(c.level for c in courses)]
-    products = sorted({(p, product_names[p]) for c in courses for p in c.products if p in product_names}, key=lambda p: p[1])
+    products = sorted({(product_names[p], p) for c in courses for p in c.products if p in product_names})
+    products = [(p, name) for name, p in products]
     fields = select("role", words.t("training.role"), sorted(roles)) + select("level", words.t("training.level"), levels)
     if products:
         fields += select("product", words.t("training.product"), products)
@@ -211,9 +212,11 @@ def _course_page(
         lines += words.notice()
     lines += [_e(summary), "", _progress(_module_tokens(course, modules), words), ""]
     visible_ids = {c.id for c in visible}
+    # Prerequisites the reader may see are linked; a teased one is named; any other stays unnamed.
     prerequisites = [
         f"[{_e(words.of(training.course(p).titles))}](../{p}/index.md)" if p in visible_ids else _e(words.of(training.course(p).titles))
         for p in course.prerequisites
+        if p in visible_ids or _teased(training.course(p), words.variant)
     ]
     products = [f"[{_e(product_names[p])}](../../catalog/{p}.md)" for p in course.products if p in product_names]
     facts = [
@@ -389,7 +392,8 @@ def _question(question: Question, index: int, words: Words) -> str:
 
 
 def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\\n").replace("\n", "\\n")
+    text = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
 
 
 def _fold(line: str) -> list[str]:

@@ -122,3 +122,14 @@ def read_text(path: Path, relative: str, report: Report) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         report.error(relative, line, "encoding", f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded (save the file as UTF-8)")
         return None
+
+
+def load_file(path: Path, shown: str, report: Report) -> Any:
+    """A data file read and parsed, or None (reported); an empty file is an error, not "no data"."""
+    text = read_text(path, shown, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(shown, 1, "empty-file", "the file is empty")
+        return None
+    return load_yaml(text, shown, report)

@@ -176,23 +176,59 @@ BAD = {
         '<!DOCTYPE svg [<!ENTITY x "y">]>\n<svg',
         "partners/northwind/logo.svg:1: an SVG logo must not declare a DOCTYPE or entities",
     ),
+    "svg animation rewriting a link": (
+        SVG,
+        "<rect",
+        '<a href="#x"><set attributeName="href" to="javascript:alert(1)"/></a><rect',
+        "partners/northwind/logo.svg:1: an SVG logo must not contain <set>",
+    ),
+    "svg style sheet instruction": (
+        SVG,
+        "<svg",
+        '<?xml-stylesheet href="https://evil.example.com/x.css"?>\n<svg',
+        "partners/northwind/logo.svg:1: an SVG logo must not load a style sheet",
+    ),
+    "svg style importing": (
+        SVG,
+        "<rect",
+        "<style><desc/>@import url(https://evil.example.com/x.css);</style><rect",
+        "partners/northwind/logo.svg:1: an SVG logo's styles must not load anything",
+    ),
+    "svg css escape": (
+        SVG,
+        "<rect",
+        '<rect style="fill:u\\72l(https://evil.example.com/p)"/><rect',
+        "partners/northwind/logo.svg:1: an SVG logo must not load anything (style on <rect>)",
+    ),
+    "not a finite metric": (
+        "partners/northwind.yml",
+        "sourced_revenue: 120000",
+        "sourced_revenue: .nan",
+        "partners/northwind.yml:16: metrics.sourced_revenue: expected a number of zero or more, got nan",
+    ),
+    "template failing at run time": (
+        "content/collateral/one-pager/template.html",
+        "<h1>{{ text.headline }}</h1>",
+        "<h1>{{ text.headline }}{{ 1 // 0 }}</h1>",
+        "content/collateral/one-pager/template.html:14: template (en): ZeroDivisionError: integer division or modulo by zero",
+    ),
     "sandbox escape in a template": (
         "content/collateral/one-pager/template.html",
         "<h1>{{ text.headline }}</h1>",
         "<h1>{{ text.__class__.__mro__[1].__subclasses__() }}</h1>",
-        "content/collateral/one-pager/template.html:1: template: not allowed in the sandbox: access to attribute '__class__' of 'dict' object is unsafe.",
+        "content/collateral/one-pager/template.html:14: template (en): not allowed in the sandbox: access to attribute '__class__' of 'dict' object is unsafe.",
     ),
     "template reading outside its folder": (
         "content/collateral/one-pager/template.html",
         "<h1>",
         "{% include '../../../partners/northwind.yml' %}<h1>",
-        "content/collateral/one-pager/template.html:1: template: '../../../partners/northwind.yml' is not a file of this collateral's folder (a template reads its own folder only)",
+        "content/collateral/one-pager/template.html:1: template (en): '../../../partners/northwind.yml' is not a file of this collateral's folder (a template reads its own folder only)",
     ),
     "template syntax error": (
         "content/collateral/one-pager/template.html",
         "<h1>{{ text.headline }}</h1>",
         "<h1>{{ text.headline </h1>",
-        "content/collateral/one-pager/template.html:14: template: unexpected '/'",
+        "content/collateral/one-pager/template.html:14: template (en): unexpected '/'",
     ),
 }
 
@@ -204,6 +240,17 @@ def test_unsafe_partner_data_and_templates_are_refused(tiny: Path, name: str) ->
     code, output = run("check", "--project", str(tiny))
     assert code == 1 and expected in output.splitlines(), output
     assert "Traceback" not in output
+
+
+def test_a_template_that_fails_for_one_real_partner_is_found_by_check(tiny: Path) -> None:
+    edit(tiny, "content/collateral/one-pager/template.html", "<h1>{{ text.headline }}</h1>", "<h1>{{ partner.contacts[0].name }}</h1>")
+    path = tiny / "partners/northwind.yml"
+    text = path.read_text(encoding="utf-8")
+    contact = next(line for line in text.splitlines() if "Ada Canaryfield" in line)
+    path.write_text(text.replace("contacts:\n" + contact, "contacts: []"), encoding="utf-8")
+    code, output = run("check", "--project", str(tiny))
+    expected = "content/collateral/one-pager/template.html:14: template, with partner 'northwind' (partners/northwind.yml): UndefinedError: list object has no element 0"
+    assert code == 1 and expected in output.splitlines(), output
 
 
 @pytest.mark.parametrize(

@@ -175,6 +175,30 @@ BAD = {
         "join_url: javascript:alert(1)",
         "content/training/sessions.yml:15: join_url: expected an http(s) URL, got 'javascript:alert(1)'",
     ),
+    "id that climbs out of its folder": (
+        f"{TRAINING}/sessions.yml",
+        "- id: gadget-briefing",
+        "- id: ../../../../pwned",
+        "content/training/sessions.yml:16: [2].id: expected lower-case letters, digits and '-' (it names files and URLs), got '../../../../pwned'",
+    ),
+    "join URL that injects calendar lines": (
+        f"{TRAINING}/sessions.yml",
+        "join_url: https://meet.example.com/widget-deploy",
+        'join_url: "https://meet.example.com/x\\r\\nBEGIN:VALARM"',
+        "content/training/sessions.yml:15: join_url: expected an http(s) URL, got 'https://meet.example.com/x\\r\\nBEGIN:VALARM'",
+    ),
+    "path offered where its course is not": (
+        f"{TRAINING}/courses.yml",
+        "  tier: silver\n  modules: [01-install]",
+        "  tier: silver\n  regions: [na]\n  modules: [01-install]",
+        "content/training/paths.yml:13: courses: 'widget-deploy' is only in regions na, but the path is offered in every region",
+    ),
+    "quiz answer that is not a whole number": (
+        f"{TRAINING}/widget-basics/01-intro.quiz.yml",
+        "correct: [1]",
+        "correct: [1.5]",
+        "content/training/widget-basics/01-intro.quiz.yml:8: questions[0].correct: expected each position once, as a whole number, got 1.5",
+    ),
     "unknown role": (
         f"{TRAINING}/courses.yml",
         "roles: [engineering]\n  level: intermediate",
@@ -203,3 +227,26 @@ def test_bad_training_input_is_located(tiny: Path, name: str) -> None:
     code, output = run("check", "--project", str(tiny))
     assert code == 1 and expected in output.splitlines(), output
     assert "Traceback" not in output
+
+
+def test_data_titles_are_text_and_unseen_courses_stay_unnamed(tiny: Path, tmp_path: Path) -> None:
+    """A course title with markup shows as text; a gated course without a teaser is named nowhere below its tier,
+    not even as another course's prerequisite or in the navigation."""
+    courses = f"{TRAINING}/courses.yml"
+    edit(tiny, courses, '{en: "Gadget engine internals"}', '{en: "Gadget <img src=x onerror=alert(1)> internals"}')
+    edit(tiny, courses, "  prerequisites: [widget-basics]\n", "")
+    edit(tiny, courses, "  modules: [01-intro, 02-selling]", "  prerequisites: [widget-deploy]\n  modules: [01-intro, 02-selling]")
+    out = tmp_path / "dist"
+    code, output = run("build", "--project", str(tiny), "--out", str(out), "--region", "eu", "--tier", "registered")
+    assert code == 0, output
+    files = [p for p in (out / "eu/registered").rglob("*") if p.is_file() and p.suffix in (".html", ".json", ".xml")]
+    texts = {p: p.read_text(encoding="utf-8") for p in files}
+    assert not [p for p, text in texts.items() if "<img src=x" in text]
+    assert any("Gadget &lt;img src=x onerror=alert(1)&gt; internals" in text for text in texts.values())
+    assert not [p for p, text in texts.items() if "Deploying widgets" in text]
+
+
+def test_an_empty_data_file_is_an_error(tiny: Path) -> None:
+    (tiny / f"{TRAINING}/widget-deploy/01-install.quiz.yml").write_text("\n", encoding="utf-8")
+    code, output = run("check", "--project", str(tiny))
+    assert code == 1 and "content/training/widget-deploy/01-install.quiz.yml:1: the file is empty" in output.splitlines(), output
