@@ -58,12 +58,13 @@ class Phrase:
 
 
 def forbidden_phrases(plan: Plan) -> list[Phrase]:
-    """Hidden lines long enough to prove a leak, minus those the variant's authors also show on purpose.
+    """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately.
 
-    Only authored pages count as shown: a page the builder generates must not approve its own leaks.
+    Generated pages count as shown too: their data (a product's description) may repeat a gated page's
+    title on purpose. So the generators themselves must show only what a variant may see; the tests
+    of catalog and training check their output directly.
     """
-    authored = (page for page in plan.pages if not page.generated)
-    shown = " \n ".join(_markdown_words(line) for page in authored for line in page.text.split("\n"))
+    shown = " \n ".join(_markdown_words(line) for page in plan.pages for line in page.text.split("\n"))
     phrases: dict[str, Phrase] = {}
     for hidden in plan.hidden:
         words = _markdown_words(hidden.text)

@@ -30,7 +30,6 @@ class StagedPage:
     page: Page
     text: str
     teaser: bool
-    generated: bool = False  # written from data (catalog, training, collateral), not by an author
 
 
 @dataclass(frozen=True)
@@ -180,10 +179,10 @@ def _generated(project: Project, generated: GeneratedPage, lang: str) -> StagedP
     )
     name = staged_name(page, program.default_language)
     if generated.teaser_tier is not None:
-        return StagedPage(name, page, teaser_text(project, page, lang), teaser=True, generated=True)
+        return StagedPage(name, page, teaser_text(project, page, lang), teaser=True)
     front = yaml.safe_dump({"title": html.escape(generated.title), "summary": generated.summary}, allow_unicode=True, sort_keys=True)
     text = f"---\n{front}---\n\n{generated.text}"
-    return StagedPage(name, replace(page, text=text), text, teaser=False, generated=True)
+    return StagedPage(name, replace(page, text=text), text, teaser=False)
 
 
 def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, run
+from conftest import REGENERATE, REPO, run
 
 COMMANDS = ["build", "check", "audit"]
 
@@ -38,15 +38,32 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 
 def test_authors_guide_shows_every_schema_as_declared() -> None:
-    from builder import load
+    """Each `<!-- schema:NAME -->` table of AUTHORING.md is the schema as the code declares it.
+
+    PARTNERKB_REGEN_GOLDEN=1 rewrites the tables from the code instead.
+    """
+    import re
+
+    from builder import catalog, collateral, load, partners, training
     from builder.schema import markdown_table
 
-    guide = (REPO / "AUTHORING.md").read_text(encoding="utf-8")
-    from builder import catalog, collateral, partners, training
-
-    schemas = [load.FRONT_MATTER_FIELDS, load.PROGRAM_FIELDS, load.TIER_FIELDS, load.REQUIREMENT_FIELDS, load.REGION_FIELDS]
-    schemas += [load.VERSION_FIELDS, catalog.PRODUCT_FIELDS, catalog.SKU_FIELDS]
-    schemas += [training.COURSE_FIELDS, training.PATH_FIELDS, training.SESSION_FIELDS, training.QUESTION_FIELDS]
-    schemas += [partners.PARTNER_FIELDS, partners.CONTACT_FIELDS, partners.METRIC_FIELDS, collateral.COLLATERAL_FIELDS]
-    for fields in schemas:
-        assert markdown_table(fields) in guide
+    schemas = {
+        "FRONT": load.FRONT_MATTER_FIELDS, "PROGRAM": load.PROGRAM_FIELDS, "TIER": load.TIER_FIELDS,
+        "REQUIREMENT": load.REQUIREMENT_FIELDS, "REGION": load.REGION_FIELDS, "VERSION": load.VERSION_FIELDS,
+        "PRODUCT": catalog.PRODUCT_FIELDS, "SKU": catalog.SKU_FIELDS, "COURSE": training.COURSE_FIELDS,
+        "PATH": training.PATH_FIELDS, "SESSION": training.SESSION_FIELDS, "QUESTION": training.QUESTION_FIELDS,
+        "PARTNER": partners.PARTNER_FIELDS, "CONTACT": partners.CONTACT_FIELDS, "METRICS": partners.METRIC_FIELDS,
+        "COLLATERAL": collateral.COLLATERAL_FIELDS,
+    }  # fmt: skip
+    path = REPO / "AUTHORING.md"
+    guide = path.read_text(encoding="utf-8")
+    if REGENERATE:
+        for name, fields in schemas.items():
+            table = f"<!-- schema:{name} -->\n{markdown_table(fields)}\n<!-- /schema -->"
+            guide = re.sub(rf"<!-- schema:{name} -->\n.*?<!-- /schema -->", lambda _: table, guide, flags=re.S)  # noqa: B023
+        path.write_text(guide, encoding="utf-8")
+    assert sorted(re.findall(r"<!-- schema:(\w+) -->", guide)) == sorted(schemas)
+    for name, fields in schemas.items():
+        assert f"<!-- schema:{name} -->\n{markdown_table(fields)}\n<!-- /schema -->" in guide, (
+            f"{name} (regenerate: PARTNERKB_REGEN_GOLDEN=1)"
+        )
