@@ -45,6 +45,11 @@ def offered(partner: Partner, items: tuple[Collateral, ...]) -> list[Collateral]
     return [c for c in items if c.co_brandable and c.offered_to(partner.region, partner.tier)]
 
 
+def logo_name(partner: Partner) -> str:
+    """The logo's name in the kit: `logo.svg`, `logo.png`, whatever the partner called the file."""
+    return f"logo{Path(partner.logo).suffix.lower()}"
+
+
 def template_partner(partner: Partner) -> dict[str, Any]:
     """What a collateral template sees of a partner: plain strings, nothing with methods."""
     contacts = [{"name": c.name, "role": c.role, "email": c.email, "phone": c.phone} for c in partner.contacts]
@@ -52,7 +57,7 @@ def template_partner(partner: Partner) -> dict[str, Any]:
         "name": partner.name,
         "legal_name": partner.legal_name,
         "website": partner.website,
-        "logo": f"logo{Path(partner.logo).suffix.lower()}",
+        "logo": logo_name(partner),
         "colors": dict(partner.colors),
         "contacts": contacts,
         "co_branded": True,
@@ -72,8 +77,7 @@ def kit_files(
 
     `certifications` names each learning path's certification in the partner's language.
     """
-    logo_name = f"logo{Path(partner.logo).suffix.lower()}"
-    logo = {logo_name: (partner.folder / partner.logo).read_bytes()}  # the one file a PDF may load
+    logo = {logo_name(partner): (partner.folder / partner.logo).read_bytes()}  # the one file a PDF may load
     files = list(logo.items())
     default = program.default_language
     downloads = []
@@ -93,18 +97,18 @@ def kit_files(
                 "formats": item.formats,
             }
         )
-    common = _common(partner, program, locale, logo_name)
+    common = _common(partner, locale)
     files.append(("index.html", _PAGES.get_template("kit.html").render(**common, downloads=downloads).encode("utf-8")))
     files.append(("dashboard.html", _dashboard(partner, program, locale, common, certifications).encode("utf-8")))
     return sorted(files)
 
 
-def _common(partner: Partner, program: Program, locale: Locale, logo_name: str) -> dict[str, Any]:
+def _common(partner: Partner, locale: Locale) -> dict[str, Any]:
     return {
         "lang": partner.language,
         "t": locale.t,
         "partner": partner,
-        "logo": logo_name,
+        "logo": logo_name(partner),
         "tier_name": locale.t(f"tiers.{partner.tier.id}"),
         "primary": partner.colors["primary"],
         "secondary": partner.colors["secondary"],
