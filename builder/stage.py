@@ -88,16 +88,29 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
             staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
             staged.extend(_untranslated_teasers(project, content, page, variant))
     assets, hidden_assets = _split_assets(content, staged)
-    catalog_staged, files = _catalog(project, variant)
+    generated, files = _from_data(project, content, modules, words, variant)
+    hidden += _hidden_data(project, content, modules, variant)
+    return Plan(variant, tuple(staged + generated), assets, tuple(hidden), hidden_assets, files)
+
+
+def _from_data(
+    project: Project, content: Content, modules: dict[str, tuple[Module, ...]], words: dict[str, training_pages.Words], variant: Variant
+) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
+    """The pages and files the builder writes from data: catalog, training, collateral library."""
+    catalog_staged, catalog_files = _catalog(project, variant)
     training_staged, training_files = _training(project, content, modules, words)
-    hidden.extend(Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant))
-    hidden.extend(Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant))
     library_staged, library_files = _collateral(project, variant)
-    hidden.extend(Hidden(*item) for item in collateral.hidden_collateral_text(project.collateral, variant.region, variant.tier))
+    return catalog_staged + training_staged + library_staged, catalog_files + training_files + library_files
+
+
+def _hidden_data(project: Project, content: Content, modules: dict[str, tuple[Module, ...]], variant: Variant) -> list[Hidden]:
+    """The data a variant must not show: gated products, courses, quizzes, sessions, collateral, and all partner data."""
+    hidden = [Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant)]
+    hidden += [Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant)]
+    hidden += [Hidden(*item) for item in collateral.hidden_collateral_text(project.collateral, variant.region, variant.tier)]
     # A partner's data belongs in its own kit only: in a tier tree, any of it is a leak.
-    hidden.extend(Hidden(p.source, text, True) for p in project.partners for text in p.identity())
-    pages = tuple(staged + catalog_staged + training_staged + library_staged)
-    return Plan(variant, pages, assets, tuple(hidden), hidden_assets, files + training_files + library_files)
+    hidden += [Hidden(p.source, text, True) for p in project.partners for text in p.identity()]
+    return hidden
 
 
 def _collateral(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
