@@ -210,10 +210,7 @@ def section_titles(project: Project, variant: Variant, lang: str) -> dict[str, s
     if training.courses or training.paths:
         titles[dirname_to_title("paths")] = locale.t("training.paths")
     for course in training.courses:  # those the variant shows or teases: the others' titles must not appear
-        gating = course.gating
-        if gating.visible_to(variant.region, variant.tier) or (
-            course.teaser and (gating.regions is None or variant.region.id in gating.regions)
-        ):
+        if course.gating.visible_to(variant.region, variant.tier) or course.teased_to(variant.region, variant.tier):
             titles[dirname_to_title(course.id)] = html.escape(pick(course.titles, lang, project.program.default_language))
     return titles
 

@@ -132,6 +132,11 @@ class Course:
     gating: Gating
     teaser: bool
 
+    def teased_to(self, region: Region, tier: Tier) -> bool:
+        """True when the variant shows a locked teaser of the course instead of the course."""
+        in_region = self.gating.regions is None or region.id in self.gating.regions
+        return self.teaser and in_region and not tier.allows(self.gating.min_tier)
+
 
 @dataclass(frozen=True)
 class LearningPath:

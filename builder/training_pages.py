@@ -83,12 +83,6 @@ class Words:
         return item.gating.visible_to(self.variant.region, self.variant.tier)
 
 
-def _teased(course: Course, variant: Variant) -> bool:
-    gating = course.gating
-    in_region = gating.regions is None or variant.region.id in gating.regions
-    return course.teaser and in_region and not variant.tier.allows(gating.min_tier)
-
-
 def _module_tokens(course: Course, modules: Mapping[str, tuple[Module, ...]]) -> str:
     return " ".join(f"{course.id}/{m.id}" for m in modules.get(course.id, ()))
 
@@ -115,7 +109,7 @@ def training_pages(
     """
     variant = words.variant
     courses = [c for c in training.courses if words.sees(c)]
-    teasers = [c for c in training.courses if _teased(c, variant)]
+    teasers = [c for c in training.courses if c.teased_to(variant.region, variant.tier)]
     paths = [p for p in training.paths if words.sees(p)]
     sessions = [s for s in training.sessions if words.sees(s)]
     if not (courses or teasers or paths or sessions):
@@ -216,7 +210,7 @@ def _course_page(
     prerequisites = [
         f"[{_e(words.of(training.course(p).titles))}](../{p}/index.md)" if p in visible_ids else _e(words.of(training.course(p).titles))
         for p in course.prerequisites
-        if p in visible_ids or _teased(training.course(p), words.variant)
+        if p in visible_ids or training.course(p).teased_to(words.variant.region, words.variant.tier)
     ]
     products = [f"[{_e(product_names[p])}](../../catalog/{p}.md)" for p in course.products if p in product_names]
     facts = [
@@ -457,7 +451,7 @@ def hidden_training_text(training: Training, modules: Mapping[str, tuple[Module,
     for course in training.courses:
         shown = {m.id for m in modules.get(course.id, ())} if course.gating.visible_to(region, tier) else set()
         if not course.gating.visible_to(region, tier):
-            add(course.source, [] if _teased(course, variant) else [course.titles, course.summaries])
+            add(course.source, [] if course.teased_to(variant.region, variant.tier) else [course.titles, course.summaries])
             hidden.extend((course.source, o, False) for texts in course.objectives.values() for o in texts)
         for module in course.modules:
             if module.quiz and module.id not in shown:
