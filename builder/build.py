@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import cache
+from . import cache, collateral
 from .audit import audit_kits, audit_tree
 from .check import check_links
 from .kits import kit_files
@@ -138,6 +138,10 @@ def build(
         return []
     project = checked.project
     variants = select_variants(project, selection)
+    missing = collateral.pdf_unavailable() if any("pdf" in c.formats for c in project.collateral) else None
+    if missing:
+        report.error(collateral.FOLDER, 1, "pdf-unavailable", missing)
+        return []
     plans = [checked.plans[v.id] for v in variants]
     staging = out.parent / f".{out.name}.partnerkb-staging"
     shutil.rmtree(staging, ignore_errors=True)

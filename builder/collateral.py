@@ -204,6 +204,15 @@ def _template_line(exc: BaseException, item: Collateral) -> int:
     return lines[-1] if lines else 1
 
 
+def pdf_unavailable() -> str | None:
+    """Why PDFs cannot be made on this machine (WeasyPrint's system libraries are missing), or None."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError) as exc:
+        return f"PDFs need WeasyPrint and its system libraries (Debian: apt-get install libpango-1.0-0 libpangoft2-1.0-0): {exc}"
+    return None
+
+
 # The address documents are rendered at: the same for every build, so PDFs do not depend on folders.
 _BASE = "file:///partnerkb-kit/"
 
