@@ -62,6 +62,14 @@ def golden(name: str, actual: str) -> None:
     assert path.read_text(encoding="utf-8") == actual, f"{name} differs (regenerate: PARTNERKB_REGEN_GOLDEN=1 pytest)"
 
 
+def edit(project: Path, relative: str, old: str, new: str) -> None:
+    """Replace the first `old` in a project's file by `new`; `old` must be there (a test of bad input edits good input)."""
+    path = project / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relative, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def run(*args: str) -> tuple[int, str]:
     """Run the CLI in-process; return (exit code, stdout + stderr)."""
     result = CliRunner().invoke(main, list(args))

@@ -14,7 +14,7 @@ from babel.numbers import format_compact_currency
 
 from builder.load import load_project
 from builder.problems import Report
-from conftest import REPO, golden, run
+from conftest import REPO, edit, golden, run
 
 pytestmark = pytest.mark.slow
 
@@ -99,13 +99,6 @@ def test_partner_strings_are_data_not_markup(tiny: Path) -> None:
         if name.endswith(".html"):
             text = data.decode("utf-8")
             assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text, name
-
-
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (relative, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 SVG = "partners/northwind/logo.svg"

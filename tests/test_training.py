@@ -15,7 +15,7 @@ from builder.load import load_project
 from builder.models import Variant
 from builder.problems import Report
 from builder.stage import plan_variant
-from conftest import golden, run
+from conftest import edit, golden, run
 
 pytestmark = pytest.mark.slow
 
@@ -111,13 +111,6 @@ def test_leaked_gated_quiz_and_session_are_caught(tiny_built: tuple[Path, Path],
         "leak: text of 'content/training/sessions.yml' hidden from tier 'silver' of region 'eu': \"https meet example com gadget briefing 7f3a9c\""
         in output
     )
-
-
-def edit(project: Path, relative: str, old: str, new: str) -> None:
-    path = project / relative
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (relative, old)
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 BAD = {
