@@ -57,16 +57,21 @@ class Phrase:
         return list(zip(words, words[1:], strict=False))
 
 
-def forbidden_phrases(plan: Plan) -> list[Phrase]:
+def forbidden_phrases(plan: Plan, skip: frozenset[str] | set[str] = frozenset(), also_shown: tuple[str, ...] = ()) -> list[Phrase]:
     """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately.
+
+    `skip` names sources whose hidden text is checked elsewhere; `also_shown` is text that the output
+    checked shows on purpose besides the plan's pages.
 
     Generated pages count as shown too: their data (a product's description) may repeat a gated page's
     title on purpose. So the generators themselves must show only what a variant may see; the tests
     of catalog and training check their output directly.
     """
-    shown = " \n ".join(_markdown_words(line) for page in plan.pages for line in page.text.split("\n"))
+    shown = " \n ".join([*(_markdown_words(line) for page in plan.pages for line in page.text.split("\n")), *map(normalize, also_shown)])
     phrases: dict[str, Phrase] = {}
     for hidden in plan.hidden:
+        if hidden.source in skip:
+            continue
         words = _markdown_words(hidden.text)
         too_short = not hidden.code and len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE)
         if too_short or not words or words in shown:
@@ -208,13 +213,20 @@ def _sha256(data: bytes) -> str:
 
 
 def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str]) -> list[Problem]:
-    """Each partner kit under `<region>/partners/` holds no other partner's data, and is in its partner's region."""
+    """Each partner kit under `<region>/partners/` is in its partner's region, holds no other partner's data,
+    and, like a tier tree, no content hidden from its partner's tier."""
     owners: dict[str, set[str]] = {}
     for partner in project.partners:
         for text in partner.identity():
             owners.setdefault(normalize(text), set()).add(partner.id)
     index = _PhraseIndex([Phrase(text, "") for text in owners if text])
     known = {p.id: p for p in project.partners}
+    partner_sources = {p.source for p in project.partners}
+    # A dashboard names the certifications the next tiers require, whoever may take their paths.
+    paths = project.content(project.program.versions[0]).training.paths
+    required = {path_id for tier in project.program.tiers for path_id, _ in tier.certified}
+    certifications = tuple(name for path in paths if path.id in required for name in path.certifications.values())
+    tier_indexes: dict[str, _PhraseIndex] = {}
     problems: list[Problem] = []
     reader = _Reader()
     for region in regions:
@@ -226,7 +238,11 @@ def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str]) 
                 why = f"of partner '{owner.id}' of region '{owner.region.id}'" if owner else f"of no partner ('{kit.name}')"
                 problems.append(Problem(label, 1, Severity.ERROR, "leak-kit", f"leak: a kit {why} is in region '{region}'"))
                 continue
+            variant = Variant(owner.region, owner.tier, project.program.versions[0])
+            if variant.id not in tier_indexes:
+                tier_indexes[variant.id] = _PhraseIndex(forbidden_phrases(plan_variant(project, variant), partner_sources, certifications))
             problems += _kit_leaks(kit, out, shown_as, owner.id, owners, index, reader)
+            problems += _kit_tier_leaks(kit, out, shown_as, variant, tier_indexes[variant.id], reader)
     return problems
 
 
@@ -242,6 +258,17 @@ def _kit_leaks(
                 others = ", ".join(sorted(owners[phrase.text]))
                 message = f"leak: data of partner '{others}' in the kit of '{owner}': \"{phrase.text[:80]}\""
                 leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-partner", message))
+    return leaks
+
+
+def _kit_tier_leaks(kit: Path, out: Path, shown_as: Path, variant: Variant, index: _PhraseIndex, reader: _Reader) -> list[Problem]:
+    leaks = []
+    for path in sorted(p for p in kit.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        words = reader.words(path, data, _sha256(data))
+        for phrase in index.found_in(words) if words else []:
+            message = f"leak: text of '{phrase.source}' hidden from {_who(variant)}, in a kit of that tier: \"{phrase.text[:80]}\""
+            leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-text", message))
     return leaks
 
 

@@ -21,10 +21,11 @@ from . import cache, collateral
 from .audit import audit_kits, audit_tree
 from .check import check_links
 from .kits import kit_files
-from .load import load_project
+from .load import load_project, markdown_parser
 from .models import Project, Variant, Version, pick
 from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
+from .reader import check_pages
 from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
 from .sources import snapshot_folder
 from .stage import Plan, plan_variant, write_variant
@@ -89,6 +90,10 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
         project = load_project(root, report, as_of or default_as_of(), partners_dir)
     except ProblemsFound:
         return None
+    # The renderer's own parser reads every page that names a gate: what it reads differently is an error.
+    parser = markdown_parser(root)
+    for content in project.contents.values():
+        check_pages(parser, content.pages, project.program, report)
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
     check_links(project, plans.values(), report)
     check_base_config(project, project.program.variants()[0], report)
@@ -149,7 +154,8 @@ def build(
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-            for result in _render_all(pool, project, plans, staging, progress):
+            rendered = _render_all(pool, project, plans, staging, progress)
+            for result in rendered.results:
                 report_render(result, report)
             if report.failed(strict):
                 return []
@@ -157,8 +163,12 @@ def build(
             regions = sorted({v.region.id for v in variants})
             kits = _build_kits(pool, project, regions, staging, progress)
             progress("audit", len(plans) + kits)
-            for leaks in pool.map(audit_tree, *zip(*[(project, plan, staging, out) for plan in plans], strict=True)):
+            audits = pool.map(audit_tree, *zip(*[(project, plan, staging, out) for plan in plans], strict=True))
+            for plan, leaks in zip(plans, audits, strict=True):
                 report.extend(leaks)
+                # Only a tree that passed the audit is kept for reuse.
+                if not leaks and plan.variant.id in rendered.keys:
+                    cache.store(project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id)
             report.extend(audit_kits(project, staging, out, regions))
         if report.failed(strict):
             return []
@@ -193,44 +203,44 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
     return len(futures)
 
 
-def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> list[RenderResult]:
+@dataclass(frozen=True)
+class Rendered:
+    """Each variant's render (or reuse), and the cache key of each tree rendered afresh."""
+
+    results: list[RenderResult]
+    keys: dict[str, str]
+
+
+def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> Rendered:
     """Stage every variant's docs_dir and render it in the worker processes, or reuse its cached tree."""
     base = read_base_config(project)
     render_jobs = []
     results: list[RenderResult] = []
     shared = cache.shared_inputs(project)
-    contents: dict[str, bytes] = {}
+    assets = cache.AssetDigests()
     for plan in plans:
         variant = plan.variant
         docs_dir = staging / "_docs" / variant.id
         site_dir = staging / variant.id
         epoch = source_epoch(project.root, variant.version)
-        if variant.version.name not in contents:
-            contents[variant.version.name] = cache.content_inputs(project.content(variant.version).folder)
-        key = cache.inputs_key(shared, contents[variant.version.name], variant, epoch, project.as_of)
+        overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
+        folder = project.content(variant.version).folder
+        key = cache.inputs_key(shared, plan, folder, assets, overrides, epoch, project.as_of)
         if cache.restore(project, variant, key, site_dir):
             results.append(RenderResult(variant.id, 0.0, reused=True))
             continue
         write_variant(project, plan, docs_dir)
-        overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
         translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
-        render_jobs.append(
-            (
-                key,
-                RenderJob(
-                    variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated
-                ),
-            )
-        )
+        job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated)
+        render_jobs.append((key, job))
     progress("reused", len(results))
     progress("render", len(render_jobs))
-    futures = {pool.submit(render, job): (key, job) for key, job in render_jobs}
-    variants = {p.variant.id: p.variant for p in plans}
+    futures = {pool.submit(render, job): key for key, job in render_jobs}
+    keys = {}
     for future in as_completed(futures):
         result = future.result()
-        key, job = futures[future]
         if result.error is None:
-            cache.store(project, variants[result.variant_id], key, Path(job.site_dir))
+            keys[result.variant_id] = futures[future]
         results.append(result)
         progress("rendered", result)
-    return sorted(results, key=lambda r: r.variant_id)
+    return Rendered(sorted(results, key=lambda r: r.variant_id), keys)

@@ -1,25 +1,33 @@
 """Rendered trees kept between builds, so that unchanged versions are not rendered again (as with mike).
 
-A tree is reused only when its key matches: a hash of everything that shapes it — the version's
-pages, today's program, locales, theme and `mkdocs.yml`, the variant, the build time and `--as-of`, and the
-builder's own code and the versions of MkDocs, Material and mkdocs-static-i18n. A change to any of
-them (a new tier, a reworded label) renders again, so a stale and possibly leaking tree is never
-reused. The cache lives in `.partnerkb-cache/sites/` in the project; CI may keep the folder.
+A tree is reused only when its key matches, and the key is taken from what the renderer is given,
+not from a list of the files that might matter: every page, asset and file of the variant's staged
+`docs_dir` (so the catalog, training, collateral, partners and any other data are in it by
+construction), the variant's MkDocs settings (labels, navigation titles, theme data), the theme,
+`mkdocs.yml`, the build time, and the builder's own files (every sub-folder and template) and the
+versions of MkDocs, Material and mkdocs-static-i18n. A tree is kept only once it has passed the
+leak audit, so a leaking tree is never reused. The cache lives in `.partnerkb-cache/sites/` in the
+project; CI may keep the folder.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import shutil
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .models import Project, Variant
 from .sources import CACHE
+from .stage import Plan
 
 _SHARED_INPUTS = ("mkdocs.yml", "partners/program.yml", "locales", "theme")
-_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n")
+_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Markdown")
+# Per-variant settings that name folders of this build, not what the tree holds.
+_PLACES = ("docs_dir", "site_dir")
 
 
 def _hash_files(digest: hashlib._Hash, root: Path, paths: list[Path]) -> None:
@@ -31,30 +39,49 @@ def _hash_files(digest: hashlib._Hash, root: Path, paths: list[Path]) -> None:
 def _files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
-    return [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else []
+    if not path.is_dir():
+        return []
+    return [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
 
 
 def shared_inputs(project: Project) -> bytes:
     """The digest of what every variant shares: the builder, its packages, program, locales, theme, mkdocs.yml."""
     digest = hashlib.sha256()
     builder = Path(__file__).parent
-    _hash_files(digest, builder, list(builder.glob("*.py")))
+    _hash_files(digest, builder, _files(builder))
     for package in _PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
     _hash_files(digest, project.root, [f for name in _SHARED_INPUTS for f in _files(project.root / name)])
     return digest.digest()
 
 
-def content_inputs(folder: Path) -> bytes:
-    """The digest of one version's pages and files."""
-    digest = hashlib.sha256()
-    _hash_files(digest, folder, _files(folder))
-    return digest.digest()
+class AssetDigests:
+    """The sha256 of each asset file, read once per build however many variants carry it."""
+
+    def __init__(self) -> None:
+        self.known: dict[Path, bytes] = {}
+
+    def of(self, path: Path) -> bytes:
+        if path not in self.known:
+            self.known[path] = hashlib.sha256(path.read_bytes()).digest()
+        return self.known[path]
 
 
-def inputs_key(shared: bytes, content: bytes, variant: Variant, epoch: int, as_of: datetime.datetime) -> str:
-    """The key of a variant's rendered tree, from the digests above (computed once per build)."""
-    return hashlib.sha256(shared + content + f"{variant.id}\0{epoch}\0{as_of.isoformat()}".encode()).hexdigest()
+def inputs_key(
+    shared: bytes, plan: Plan, folder: Path, assets: AssetDigests, overrides: dict[str, Any], epoch: int, as_of: datetime.datetime
+) -> str:
+    """The key of a variant's rendered tree: everything its staged docs_dir and MkDocs settings hold."""
+    digest = hashlib.sha256(shared)
+    digest.update(f"{plan.variant.id}\0{epoch}\0{as_of.isoformat()}\0".encode())
+    settings = {key: value for key, value in overrides.items() if key not in _PLACES}
+    digest.update(json.dumps(settings, sort_keys=True, default=str, ensure_ascii=False).encode())
+    for staged in sorted(plan.pages, key=lambda s: s.name):
+        digest.update(f"\0page\0{staged.name}\0".encode() + staged.text.encode())
+    for name, data in sorted(plan.files):
+        digest.update(f"\0file\0{name}\0".encode() + hashlib.sha256(data).digest())
+    for asset in sorted(plan.assets):
+        digest.update(f"\0asset\0{asset}\0".encode() + assets.of(folder / asset))
+    return digest.hexdigest()
 
 
 def _entry(project: Project, variant: Variant) -> Path:

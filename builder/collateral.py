@@ -9,12 +9,14 @@ which may fetch nothing but the partner's logo.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import html
 import io
+import os
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,11 +149,22 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
     )  # fmt: skip
 
 
+class _OwnFolder(jinja2.FileSystemLoader):
+    """A collateral item's own folder: no `..` (Jinja refuses it) and no symbolic link, which could
+    `{% include %}` a gated page or a file from outside the project into a partner's kit."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        if Path(filename).is_symlink():
+            raise jinja2.TemplateNotFound(template, "a symbolic link is not followed")
+        return source, filename, uptodate
+
+
 def environment(folder: Path) -> ImmutableSandboxedEnvironment:
     """The sandbox a collateral template runs in: its own folder only, escaped output, strict names, and
     no changing the data it is given."""
     return ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        loader=_OwnFolder(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
     )
 
 
@@ -219,7 +232,7 @@ _BASE = "file:///partnerkb-kit/"
 
 def render_pdf(page: str, files: Mapping[str, bytes], moment: datetime.datetime, title: str, lang: str) -> bytes:
     """HTML to PDF with WeasyPrint. It may load `files` (by name: the partner's logo) and nothing else,
-    and its dates and id come from the build's time: the same inputs give the same bytes."""
+    and its dates, id and embedded fonts' dates come from the build's time: the same inputs give the same bytes."""
     import weasyprint
 
     document = weasyprint.HTML(string=page, base_url=_BASE, url_fetcher=_only(files)).render()
@@ -229,8 +242,29 @@ def render_pdf(page: str, files: Mapping[str, bytes], moment: datetime.datetime,
     document.metadata.created = stamp
     document.metadata.modified = stamp
     out = io.BytesIO()
-    document.write_pdf(out, pdf_identifier=stamp.encode())
+    with _fonts_dated(moment):
+        document.write_pdf(out, pdf_identifier=stamp.encode())
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def _fonts_dated(moment: datetime.datetime) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set to the build's time while a PDF is written.
+
+    When WeasyPrint re-saves an embedded font with fontTools (it subsets with fontTools where
+    libharfbuzz-subset is missing, and instantiates variable fonts with it), fontTools stamps the font's
+    `head.modified` with the current time unless SOURCE_DATE_EPOCH is set, so every build embedded
+    different font streams. Kits only escaped it because their workers had inherited the variable
+    from a MkDocs render (builder/render.py); the vendor's copies are written in the main process."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def _only(files: Mapping[str, bytes]) -> Any:

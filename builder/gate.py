@@ -18,6 +18,13 @@ _BLOCK_FENCE = re.compile(r"^(/{3,})\s*(.*?)\s*$")
 # A block name that looks like a gate but is not one ("Tier", "tiers", "tier: gold") would show
 # its content to everyone, so it is an error rather than an unknown pymdownx block.
 _GATE_LOOKALIKE = re.compile(r"^(tiers?|regions?)\b", re.IGNORECASE)
+# Anything that names a gate, wherever it stands in a line: outside a real gate it is an error.
+GATE_MARKER = re.compile(r"/{3,}[ \t]*(?:tier|region)\b")
+# Blockquote markers before a line's content: a gate inside a quote keeps them when it is cut.
+_QUOTE = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
+# What opens a container whose content is indented by four more columns (Python-Markdown's tab length).
+_CONTAINER = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+|^(?:!!!|\?\?\?\+?|===)[ \t]")
+_TAB_LENGTH = 4
 
 
 class GateKind(StrEnum):
@@ -66,17 +73,82 @@ def _closing_code_fence(line: str, opener: str) -> bool:
     return line.startswith(opener) and set(line.rstrip()) == {opener[0]}
 
 
+@dataclass(frozen=True)
+class Line:
+    """A line as the block parser meets it: its blockquote markers, and the rest with its indentation."""
+
+    quote: str  # the blockquote markers ("> > "), which a cut line keeps so that the quote goes on
+    text: str  # the rest, stripped
+    indent: int  # columns before `text`, tabs expanded
+
+
+def split_line(line: str) -> Line:
+    quote = _QUOTE.match(line)
+    prefix = quote.group(0) if quote else ""
+    rest = line[len(prefix) :].expandtabs(_TAB_LENGTH)
+    stripped = rest.lstrip(" ")
+    return Line(prefix, stripped.rstrip(), len(rest) - len(stripped))
+
+
+class _Containers:
+    """The content indentation of open list items and admonitions, so that indented code is told apart.
+
+    A line indented four or more columns past its container is code (or a paragraph's continuation)
+    for Python-Markdown, never a fence: neither a code fence nor a block fence opens there.
+    """
+
+    def __init__(self) -> None:
+        self.bases = [0]
+        self.after_blank = True
+
+    def fence_allowed(self, line: Line) -> bool:
+        """Track containers through `line`; True when a fence on it is a fence for the parser."""
+        if not line.text:
+            self.after_blank = True
+            return False
+        opens = _CONTAINER.match(line.text) is not None
+        while len(self.bases) > 1 and line.indent < self.bases[-1] and (self.after_blank or opens):
+            self.bases.pop()
+        self.after_blank = False
+        if line.indent - self.bases[-1] >= _TAB_LENGTH:
+            return False
+        if opens:
+            self.bases.append(line.indent + _TAB_LENGTH)
+        return True
+
+
 def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem]]:
-    """Find the gates in `lines[first:]` and the structural problems (unclosed, stray or empty fences)."""
+    """Find the gates in `lines[first:]` and the structural problems (unclosed, stray or empty fences).
+
+    Gates are found in blockquotes, list items and admonitions too; a fence in indented code, in a
+    code fence or in an HTML comment is not a fence (one in a comment is an error: the renderer
+    would not see it). The renderer's own reading of the same text is compared in `reader`.
+    """
     gates: list[Gate] = []
     problems: list[GateProblem] = []
     stack: list[_Open] = []
     code_fence: str | None = None
+    in_comment = False
+    containers = _Containers()
     for number in range(first, len(lines)):
-        stripped = lines[number].strip()
+        line = split_line(lines[number])
+        stripped = line.text
         if code_fence is not None:
             if _closing_code_fence(stripped, code_fence):
                 code_fence = None
+            continue
+        if in_comment:
+            if _BLOCK_FENCE.match(stripped):
+                problems.append(
+                    GateProblem(number, "gate-in-comment", "a '///' fence inside an HTML comment: the renderer does not see it")
+                )
+            in_comment = "-->" not in stripped
+            continue
+        if not containers.fence_allowed(line):
+            continue
+        opens_comment = stripped.rfind("<!--")
+        if opens_comment >= 0 and "-->" not in stripped[opens_comment:]:
+            in_comment = True
             continue
         code = _CODE_FENCE.match(stripped)
         if code and "`" not in code.group(2):
@@ -131,15 +203,22 @@ def cut(lines: list[str], gates: Iterable[Gate], allows: Callable[[Gate], bool])
 
     `allows(gate)` says whether the variant may see a gate's content. Fences of every gate become
     blank; lines inside a refused gate become blank in the visible text and go to the hidden text.
+    A blanked line keeps its blockquote markers, so that a quote around a gate stays one quote.
     """
     visible = list(lines)
     hidden: list[str] = []
     for gate in gates:
         if allows(gate):
-            visible[gate.start] = visible[gate.end] = ""
+            for fence in (gate.start, gate.end):
+                visible[fence] = split_line(visible[fence]).quote.rstrip()
             continue
         for number in range(gate.start, gate.end + 1):
             if visible[number] and number not in (gate.start, gate.end):
                 hidden.append(visible[number])
-            visible[number] = ""
+            visible[number] = split_line(visible[number]).quote.rstrip()
     return visible, hidden
+
+
+def refuse_all(lines: list[str], gates: Iterable[Gate]) -> list[str]:
+    """What every reader of a page sees, whatever its tier and region: every gate cut."""
+    return cut(lines, gates, lambda gate: False)[0]

@@ -6,19 +6,22 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import gate, training
+from . import gate, reader, training
 from .catalog import load_catalog
 from .collateral import load_collateral
 from .kits import check_kit_templates
+from .links import find_links
 from .locales import load_locales
 from .models import Content, Page, Program, Project, Region, Tier, Version
 from .partners import Partner, load_partners
 from .problems import ProblemsFound, Report, Severity, did_you_mean
+from .render import read_mkdocs_yml
 from .schema import Field, check_mapping, describe, tier_and_regions
 from .sources import SourceError, content_folder
-from .yamlio import YamlList, YamlMap, load_yaml, read_text
+from .yamlio import YamlList, YamlMap, load_yaml, read_text, report_symlinks, symlink_problem
 
 PROGRAM_FILE = "partners/program.yml"
 
@@ -86,7 +89,6 @@ DATA_FOLDERS = ("catalog", "collateral")
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
 def load_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Project:
@@ -98,9 +100,15 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
     program = load_program(root, report)
     if program is None:
         raise ProblemsFound()
+    # The data folders of today's content/ serve every version, whatever folder a version's pages come from.
+    for shared in ("locales", "theme", "partners", "content/catalog", "content/collateral"):
+        report_symlinks(root / shared, f"{shared}/", report)
+    if partners_dir is not None:
+        report_symlinks(partners_dir, f"{partners_dir.as_posix().rstrip('/')}/", report)
     locales = load_locales(root, program, report)
     catalog = load_catalog(root, program, report)
     product_ids = {p.id for p in catalog}
+    parser = markdown_parser(root)
     contents = {}
     for version in program.versions:
         try:
@@ -108,7 +116,7 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
         except SourceError as exc:
             report.error(PROGRAM_FILE, version.line, "version-source", f"version '{version.name}': {exc}")
             raise ProblemsFound() from exc
-        contents[version.name] = load_content(folder, prefix, program, report, product_ids)
+        contents[version.name] = load_content(folder, prefix, program, report, parser, product_ids)
     _check_certifications(program, contents, report)
     partners = _load_partners(root, partners_dir, program, contents, report)
     collateral = load_collateral(root, program, report)
@@ -137,9 +145,30 @@ def _load_partners(
     return partners
 
 
+def markdown_parser(root: Path) -> reader.Parser:
+    """The renderer's Markdown parser for this project (MkDocs' defaults when mkdocs.yml is unusable: `check` says why)."""
+    try:
+        base = read_mkdocs_yml(root)
+    except Exception:  # noqa: BLE001 (any reason is reported by check_base_config, with its line)
+        base = {}
+    try:
+        return reader.Parser(base if isinstance(base, dict) else {})
+    except Exception:  # noqa: BLE001 (an extension that does not load: reported by check_base_config)
+        return reader.Parser({})
+
+
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
-    """Which pages name each asset's file: the safe side of deciding what an asset belongs to."""
-    return {asset: frozenset(p.source for p in pages if PurePosixPath(asset).name in p.text) for asset in assets}
+    """Which pages name each asset: by a link that resolves to it, or by its file name in any other way
+    (plain or percent-encoded). The safe side of deciding what an asset belongs to."""
+    links = {p.source: {link.target for link in find_links(p.text.split("\n"), p.path)} for p in pages}
+    mentions = {}
+    for asset in assets:
+        name = PurePosixPath(asset).name
+        spellings = {name, quote(name), quote(name, safe="")}
+        mentions[asset] = frozenset(
+            p.source for p in pages if asset in links[p.source] or any(spelling in p.text for spelling in spellings)
+        )
+    return mentions
 
 
 # --- program.yml -------------------------------------------------------------------------------
@@ -328,7 +357,9 @@ def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
 # --- content -----------------------------------------------------------------------------------
 
 
-def load_content(content: Path, prefix: str, program: Program, report: Report, product_ids: set[str] | None = None) -> Content:
+def load_content(
+    content: Path, prefix: str, program: Program, report: Report, parser: reader.Parser, product_ids: set[str] | None = None
+) -> Content:
     """Read every page and list every asset of one version's content folder (named `prefix` in messages)."""
     if not content.is_dir():
         report.error(prefix.rstrip("/"), 1, "missing-file", "folder not found")
@@ -337,6 +368,9 @@ def load_content(content: Path, prefix: str, program: Program, report: Report, p
     assets: list[str] = []
     for file in sorted(content.rglob("*")):
         relative = file.relative_to(content).as_posix()
+        if file.is_symlink():  # a file from outside would be published, a linked folder silently left out
+            report.error(f"{prefix}{relative}", 1, "symlink", symlink_problem(file))
+            continue
         if not file.is_file() or any(part.startswith(".") for part in PurePosixPath(relative).parts):
             continue
         if relative.split("/", 1)[0] in DATA_FOLDERS or training.is_data(relative):
@@ -351,7 +385,7 @@ def load_content(content: Path, prefix: str, program: Program, report: Report, p
         for relative in markdown
         if split_language(relative, program.languages, program.default_language) == (relative, program.default_language)
     }
-    pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, report))
+    pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, parser, report))
     found_training, pages = training.load_training(content, prefix, program, pages, product_ids or set(), report)
     _check_unique_urls(pages, report)
     return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets)), found_training)
@@ -400,6 +434,26 @@ def _read_page(content: Path, prefix: str, relative: str, program: Program, repo
 
 
 def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
+    front = _fenced_front_matter(text, source, report)
+    if front is None:
+        return None
+    theirs = reader.mkdocs_metadata_keys(text)
+    ours = {str(key) for key in front}
+    if theirs != ours:
+        if ours:
+            detail = f"MkDocs reads the keys {', '.join(sorted(theirs)) or 'none'} from it"
+            report.error(source, 1, "front-matter", f"front matter that MkDocs reads differently: {detail}")
+        else:
+            report.error(
+                source, 1, "front-matter",
+                f"MkDocs reads the first lines as metadata ({', '.join(sorted(theirs))}) although they have no '---' fences: "
+                "put front matter between '---' lines, or start the page with a heading or a blank line",
+            )  # fmt: skip
+        return None
+    return front
+
+
+def _fenced_front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         return YamlMap.empty(line=1)
@@ -419,7 +473,7 @@ def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     return data if isinstance(data, YamlMap) else None
 
 
-def _inherit(program: Program, sources: list[_Source], originals: set[str], report: Report) -> list[Page]:
+def _inherit(program: Program, sources: list[_Source], originals: set[str], parser: reader.Parser, report: Report) -> list[Page]:
     """Build pages; translations take tier, regions and teaser from their default-language page."""
     by_path = {s.path: s.front for s in sources if s.lang == program.default_language}
     pages = []
@@ -438,14 +492,16 @@ def _inherit(program: Program, sources: list[_Source], originals: set[str], repo
                         "translation-gating",
                         f"{key}: a translation inherits '{key}' from '{prefix}{path}'; remove it here or make it equal",
                     )
-        page = _page(program, path, lang, source, front, original, text, report)
+        page = _page(program, path, lang, source, front, original, text, parser, report)
         page = replace(page, prefix=prefix) if page is not None else None
         if page is not None:
             pages.append(page)
     return pages
 
 
-def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, original: YamlMap, text: str, report: Report) -> Page | None:
+def _page(
+    program: Program, path: str, lang: str, source: str, front: YamlMap, original: YamlMap, text: str, parser: reader.Parser, report: Report
+) -> Page | None:
     tier_ids = [t.id for t in program.tiers]
     region_ids = [r.id for r in program.regions]
     # A translation's tier and regions are its original's: reported once, at the original.
@@ -467,13 +523,18 @@ def _page(program: Program, path: str, lang: str, source: str, front: YamlMap, o
     if not ok:
         return None
     gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind is gate.GateKind.TIER else g for g in gates]
-    title = front.get("title") or _first_heading(text) or PurePosixPath(path).stem.replace("-", " ").capitalize()
+    title = front.get("title") or _first_heading(parser, lines, gates) or PurePosixPath(path).stem.replace("-", " ").capitalize()
     return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates))
 
 
-def _first_heading(text: str) -> str | None:
-    match = _H1.search(text)
-    return match.group(1) if match else None
+def _first_heading(parser: reader.Parser, lines: list[str], gates: list[gate.Gate]) -> str | None:
+    """The page's first heading as the renderer makes it, with every gate cut: a title every reader may see.
+
+    Teasers, the navigation of lower tiers and training's module lists show it, so a heading inside a
+    gate, or a `# comment` inside code, must never become it.
+    """
+    body = gate.body_start(lines)
+    return parser.first_heading("\n".join([""] * body + gate.refuse_all(lines, gates)[body:]))
 
 
 def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str], region_ids: list[str], report: Report) -> bool:

@@ -22,6 +22,7 @@ import yaml
 
 from .models import Project, Variant, pick
 from .problems import Report
+from .yamlio import ALIAS_PROBLEM, first_alias
 
 LUNR_LANGUAGES = {
     "ar",
@@ -81,12 +82,31 @@ class RenderResult:
     reused: bool = False  # the tree came from the cache: its inputs did not change
 
 
-def read_base_config(project: Project) -> dict[str, Any]:
-    """mkdocs.yml as MkDocs reads it (its `!ENV` and `!relative` tags, `INHERIT`)."""
+class ConfigAlias(ValueError):
+    """mkdocs.yml uses a YAML alias, refused before MkDocs expands it."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(ALIAS_PROBLEM)
+        self.line = line
+
+
+def read_mkdocs_yml(root: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (its `!ENV` and `!relative` tags, `INHERIT`); aliases refused first."""
     from mkdocs.utils.yaml import yaml_load
 
-    with open(project.root / "mkdocs.yml", encoding="utf-8") as handle:
+    path = root / "mkdocs.yml"
+    if path.is_symlink():
+        raise FileNotFoundError(f"{path} is a symbolic link")
+    line = first_alias(path.read_text(encoding="utf-8"))
+    if line is not None:
+        raise ConfigAlias(line)
+    with open(path, encoding="utf-8") as handle:
         return yaml_load(handle) or {}
+
+
+def read_base_config(project: Project) -> dict[str, Any]:
+    """The project's mkdocs.yml, see `read_mkdocs_yml`."""
+    return read_mkdocs_yml(project.root)
 
 
 def check_base_config(project: Project, variant: Variant, report: Report) -> None:
@@ -99,7 +119,10 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
     try:
         base = read_base_config(project)
     except FileNotFoundError:
-        report.error("mkdocs.yml", 1, "missing-file", "file not found")
+        report.error("mkdocs.yml", 1, "missing-file", "file not found (a symbolic link is not followed)")
+        return
+    except ConfigAlias as exc:
+        report.error("mkdocs.yml", exc.line, "yaml-alias", str(exc))
         return
     except ConfigurationError as exc:
         cause = exc.__context__
@@ -161,7 +184,17 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
     # The public URL is the same for every tier (the server picks the tree), so sitemaps and
     # canonical links name it; links inside the tree stay relative.
     site_url = f"{region.base_url.rstrip('/')}/{variant.version.name}/"
-    return {"docs_dir": str(docs_dir), "site_dir": str(site_dir), "site_url": site_url, "theme": theme, "plugins": plugins, "extra": extra}
+    # The gate net: a `tier` or `region` block that reaches MkDocs uncut fails the build (see reader.GateNet).
+    extensions = [*(base.get("markdown_extensions") or []), "builder.reader"]
+    return {
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "site_url": site_url,
+        "theme": theme,
+        "plugins": plugins,
+        "extra": extra,
+        "markdown_extensions": extensions,
+    }
 
 
 def _plugin_entries(plugins: Any) -> list[Any]:
@@ -333,6 +366,7 @@ def _page_of(location: str, prefix: str) -> str:
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
+_PAGE_ERROR = re.compile(r"Error reading page '([^']+)'")
 
 
 def report_render(result: RenderResult, report: Report) -> None:
@@ -341,4 +375,7 @@ def report_render(result: RenderResult, report: Report) -> None:
         doc = _DOC_FILE.search(message)
         report.warn(f"content/{doc.group(1)}" if doc else "mkdocs.yml", 1, "mkdocs", f"MkDocs: {message}")
     if result.error:
-        report.error("mkdocs.yml", 1, "render", f"{result.variant_id}: MkDocs failed: {result.error}")
+        page = _PAGE_ERROR.search(result.error)
+        # A staged page has its source's name below the content folder.
+        where = f"content/{page.group(1)}" if page else "mkdocs.yml"
+        report.error(where, 1, "render", f"{result.variant_id}: MkDocs failed: {result.error}")

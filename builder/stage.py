@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import shutil
-from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -87,7 +86,7 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
         if page.teased_to(variant.region, variant.tier):
             staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
             staged.extend(_untranslated_teasers(project, content, page, variant))
-    assets, hidden_assets = _split_assets(content, staged)
+    assets, hidden_assets = _split_assets(content, staged, project.program.languages)
     generated, files = _from_data(project, content, modules, words, variant)
     hidden += _hidden_data(project, content, modules, variant)
     return Plan(variant, tuple(staged + generated), assets, tuple(hidden), hidden_assets, files)
@@ -219,25 +218,32 @@ def _without_front_matter_keys(lines: list[str]) -> list[str]:
     return [line.split(":", 1)[-1] for line in lines[:body]] + lines[body:]
 
 
-def _split_assets(content: Content, staged: list[StagedPage]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _split_assets(content: Content, staged: list[StagedPage], languages: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Which assets go along with a variant, and which stay out because only hidden text names them.
 
-    An asset goes along when a page the variant shows links to it, or names its file (in HTML, CSS,
-    any syntax) and no other asset has that file name, or when no page names it at all (a download
-    or image that the theme uses). Everything else stays out: an asset that only gated text names is
-    never published, whatever syntax names it.
+    An asset goes along when a page the variant shows links to it (the link resolved and decoded,
+    in any syntax the link finder knows), or when no page names it at all (a download or image that
+    the theme uses). Everything else stays out: an asset that only hidden text names is never
+    published, however it is spelled. A language's own copy of an asset (`plan.de.svg`, which
+    mkdocs-static-i18n shows in place of `plan.svg` on German pages) goes with the asset it replaces.
     """
     linked = {link.target for s in staged if not s.teaser for link in find_links(s.text.split("\n"), s.page.path)}
-    names = Counter(PurePosixPath(a).name for a in content.assets)
-    shown_text = {s.page.source: s.text for s in staged if not s.teaser}
     keep: list[str] = []
     drop: list[str] = []
     for asset in content.assets:
-        name = PurePosixPath(asset).name
-        mentioned_by = content.mentions.get(asset, frozenset())
-        named_here = names[name] == 1 and any(name in shown_text.get(source, "") for source in mentioned_by)
-        (keep if asset in linked or named_here or not mentioned_by else drop).append(asset)
+        names = {asset, _without_language(asset, languages)}
+        mentioned = any(content.mentions.get(name) for name in names)
+        (keep if names & linked or not mentioned else drop).append(asset)
     return tuple(keep), tuple(drop)
+
+
+def _without_language(asset: str, languages: tuple[str, ...]) -> str:
+    """`img/plan.de.svg` -> `img/plan.svg` when `de` is a language; other names as they are."""
+    path = PurePosixPath(asset)
+    stem = PurePosixPath(path.stem)
+    if stem.suffix[1:] in languages and path.suffix:
+        return str(path.with_name(f"{stem.stem}{path.suffix}"))
+    return asset
 
 
 def _untranslated_teasers(project: Project, content: Content, page: Page, variant: Variant) -> list[StagedPage]:

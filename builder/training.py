@@ -313,6 +313,11 @@ class _Reader:
         return found
 
     def module(self, course_id: str, name: str, course: YamlMap, index: int) -> Module | None:
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            line = course["modules"].line_of(index)
+            message = f"modules: expected a file name in {self.prefix}{FOLDER}/{course_id}/ (without '.md'), got {describe(name)}"
+            self.report.error(self.source("courses.yml"), line, "schema-value", message)
+            return None
         relative = f"{FOLDER}/{course_id}/{name}.md"
         if not (self.content / relative).is_file():
             line = course["modules"].line_of(index)

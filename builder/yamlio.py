@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
+from .gate import GATE_MARKER
 from .problems import Report
 
 
@@ -49,6 +50,13 @@ class _LineLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.line_offset = line_offset
         self.duplicates: list[tuple[int, Any]] = []
+        self.gate_markers: list[int] = []
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # An alias repeats a whole subtree: nested ones grow exponentially ("billion laughs").
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, ALIAS_PROBLEM, self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        return super().compose_node(parent, index)
 
     def node_line(self, node: yaml.Node) -> int:
         return node.start_mark.line + 1 + self.line_offset
@@ -67,6 +75,15 @@ class _LineLoader(yaml.SafeLoader):
             mapping[key] = self.construct_object(value_node, deep=True)
             mapping.key_lines[key] = self.node_line(key_node)
 
+    def construct_yaml_str(self, node: yaml.ScalarNode) -> str:
+        value = str(self.construct_scalar(node))
+        marker = GATE_MARKER.search(value)
+        if marker is not None:
+            # A block scalar (`|`, `>`) starts on the line after its indicator.
+            first = self.node_line(node) + (1 if node.style in ("|", ">") else 0)
+            self.gate_markers.append(first + value.count("\n", 0, marker.start()))
+        return value
+
     def construct_yaml_seq(self, node: SequenceNode):  # type: ignore[no-untyped-def]
         items = YamlList()
         items.line = self.node_line(node)
@@ -75,8 +92,27 @@ class _LineLoader(yaml.SafeLoader):
         items.extend(self.construct_sequence(node, deep=True))
 
 
+GATE_IN_DATA = (
+    "a '///' gate inside a YAML value is not applied: data is gated by its own 'tier:' and 'regions:' "
+    "(give the item a tier, or split it into items)"
+)
+ALIAS_PROBLEM = "YAML aliases (*name) are not allowed here: write the value out"
+
+
+def first_alias(text: str) -> int | None:
+    """The line of the first alias in a YAML text, read as events (nothing is expanded), or None."""
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1 if event.start_mark else 1
+    except yaml.YAMLError:
+        return None  # a syntax error: reported where the file is loaded
+    return None
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_yaml_seq)
+_LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_yaml_str)
 
 _HINTS = {
     "cannot start any token": "YAML does not allow tabs for indentation; use spaces",
@@ -103,11 +139,16 @@ def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any
         loader.dispose()
     for line, key in loader.duplicates:
         report.error(path, line, "yaml-duplicate-key", f"duplicate key '{key}'")
+    for line in loader.gate_markers:
+        report.error(path, line, "gate-in-data", GATE_IN_DATA)
     return data
 
 
 def read_text(path: Path, relative: str, report: Report) -> str | None:
-    """A file as text (a UTF-8 byte-order mark dropped), or None with the reason reported as `relative`."""
+    """A file as text (a UTF-8 byte-order mark dropped, line endings made "\n"), or None with the reason reported as `relative`."""
+    if path.is_symlink():
+        report.error(relative, 1, "symlink", symlink_problem(path))
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -117,11 +158,13 @@ def read_text(path: Path, relative: str, report: Report) -> str | None:
         report.error(relative, 1, "unreadable", f"cannot read the file: {exc.strerror}")
         return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         report.error(relative, line, "encoding", f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded (save the file as UTF-8)")
         return None
+    # Once, here, as Python-Markdown does: every later reader splits lines on "\n" alone.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_file(path: Path, shown: str, report: Report) -> Any:
@@ -133,3 +176,19 @@ def load_file(path: Path, shown: str, report: Report) -> Any:
         report.error(shown, 1, "empty-file", "the file is empty")
         return None
     return load_yaml(text, shown, report)
+
+
+def symlink_problem(path: Path) -> str:
+    """Why a symbolic link is refused, saying where it points."""
+    target = path.resolve()
+    kind = "a folder" if target.is_dir() else "a file"
+    return f"a symbolic link to {kind} ('{target}'): partnerkb follows no links, so that nothing from outside the project is published (copy it here)"
+
+
+def report_symlinks(folder: Path, shown: str, report: Report) -> None:
+    """Every symbolic link below `folder` is an error, named as `shown` + its path."""
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink():
+            report.error(f"{shown}{path.relative_to(folder).as_posix()}", 1, "symlink", symlink_problem(path))

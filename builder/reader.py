@@ -1,0 +1,305 @@
+"""Markdown as the renderer reads it: Python-Markdown with the extensions of `mkdocs.yml`.
+
+The line scanner of `gate` cuts pages per variant before MkDocs sees them, so that a lower tier's
+`docs_dir` never holds gated text. Whether the scanner read a page as the renderer does is not
+taken on trust: here the renderer's own parser reads the same page, with `tier` and `region`
+registered as real pymdownx blocks, and
+
+- every line that names a gate (`/// tier`, `/// region`) must be, for the parser, either the
+  opening of a gate that the scanner found too, or text inside code; anywhere else (a table cell,
+  raw HTML, a comment, a block the scanner missed) it is an error at its line;
+- for every combination of gates that some variant sees, the scanner's cut may show no word that
+  the parser puts inside a refused gate only.
+
+The same parser gives the title of a page without a `title:` (its first heading, as rendered with
+every gate cut), and `GateNet` is the last line of defence inside MkDocs itself: a `tier` or
+`region` block that reaches the renderer fails the build instead of being shown.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+import markdown
+from pymdownx.blocks import BlocksExtension, BlocksProcessor
+from pymdownx.blocks.block import Block
+
+from . import gate
+from .models import Page, Program, Variant
+from .problems import Report
+
+# What MkDocs always adds to the extensions a mkdocs.yml names.
+_MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
+_TOKEN = "pkbgate{}x"
+_TOKEN_RE = re.compile(r"pkbgate(\d+)x")
+_GATE_ATTRIBUTE = "data-pkb-gate"
+# A gate fence where the parser could see one: after blockquote markers and indentation only.
+_LINE_START_MARKER = re.compile(r"^(?:[ \t]*>)*[ \t]*" + gate.GATE_MARKER.pattern)
+_WORD = re.compile(r"\w{3,}")
+_HEADER_LINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.DOTALL)
+_H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_LINK_ATTRIBUTES = ("href", "src", "srcset", "data", "poster")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class _Probe(Block):  # type: ignore[misc]
+    """A gate as the parser sees it: its content kept, inside an element that names its opening."""
+
+    ARGUMENT = True
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {_GATE_ATTRIBUTE: f"{self.NAME}|{self.argument}"})
+
+
+class _TierProbe(_Probe):
+    NAME = "tier"
+
+
+class _RegionProbe(_Probe):
+    NAME = "region"
+
+
+class GateProbe(BlocksExtension):  # type: ignore[misc]
+    """`tier` and `region` as pymdownx blocks that mark their content."""
+
+    def extendMarkdownBlocks(self, md: markdown.Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802 (Python-Markdown's name)
+        block_mgr.register(_TierProbe, self.getConfigs())
+        block_mgr.register(_RegionProbe, self.getConfigs())
+
+
+class UnplacedGate(Exception):
+    """A gate reached the renderer: the builder did not cut it, so it must not be shown."""
+
+
+class _Net(Block):  # type: ignore[misc]
+    ARGUMENT = None
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        raise UnplacedGate(f"a '/// {self.NAME} | {self.argument}' block reached the renderer uncut (partnerkb must cut every gate)")
+
+
+class _TierNet(_Net):
+    NAME = "tier"
+
+
+class _RegionNet(_Net):
+    NAME = "region"
+
+
+class GateNet(BlocksExtension):  # type: ignore[misc]
+    """Inside MkDocs: any `tier` or `region` block left in a staged page fails the build."""
+
+    def extendMarkdownBlocks(self, md: markdown.Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802 (Python-Markdown's name)
+        block_mgr.register(_TierNet, self.getConfigs())
+        block_mgr.register(_RegionNet, self.getConfigs())
+
+
+def makeExtension(**kwargs: Any) -> GateNet:  # noqa: N802 (Python-Markdown's entry point)
+    """`builder.reader` in a variant's `markdown_extensions` installs the net."""
+    return GateNet(**kwargs)
+
+
+def mkdocs_metadata_keys(text: str) -> set[str]:
+    """The metadata keys MkDocs reads from a page: YAML between `---` lines, or MultiMarkdown `key: value` lines."""
+    from mkdocs.utils.meta import get_data
+
+    return {str(key) for key in get_data(text)[1]}
+
+
+def extensions_of(base: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
+    """The Markdown extensions and their options that MkDocs would use for this mkdocs.yml."""
+    names = list(_MKDOCS_EXTENSIONS)
+    configs: dict[str, Any] = {}
+    for entry in base.get("markdown_extensions") or []:
+        items = entry.items() if isinstance(entry, dict) else [(entry, None)]
+        for name, options in items:
+            if name not in names:
+                names.append(name)
+            if options:
+                configs[name] = options
+    return names, configs
+
+
+@dataclass
+class _Reading:
+    """What the parser made of a text: each tagged line's contexts and every word with its gates."""
+
+    contexts: dict[int, set[str]] = field(default_factory=dict)  # line (0-based) → gate, code, text, comment, markup
+    words: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # word, opening lines of its gates
+
+
+class _Reader(HTMLParser):
+    """Reads rendered HTML: where each line token ended up, and which gates each word is in."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.reading = _Reading()
+        self.tags: list[tuple[str, int | None]] = []  # open elements, with the gate line a gate element opens
+
+    @property
+    def _gates(self) -> tuple[int, ...]:
+        return tuple(line for _, line in self.tags if line is not None)
+
+    def _note(self, text: str, context: str) -> None:
+        for token in _TOKEN_RE.finditer(text):
+            self.reading.contexts.setdefault(int(token.group(1)), set()).add(context)
+        gates = self._gates
+        self.reading.words.extend((word, gates) for word in _words(text))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        opened = None
+        for name, value in attrs:
+            if name == _GATE_ATTRIBUTE and value:
+                token = _TOKEN_RE.search(value)
+                opened = int(token.group(1)) if token else -1
+                self.reading.contexts.setdefault(opened, set()).add("gate")
+            elif value and (name in _LINK_ATTRIBUTES or _TOKEN_RE.search(value)):
+                self._note(value, "markup")
+        if tag not in _VOID:
+            self.tags.append((tag, opened))
+
+    def handle_endtag(self, tag: str) -> None:
+        for index in range(len(self.tags) - 1, -1, -1):
+            if self.tags[index][0] == tag:
+                del self.tags[index:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        in_code = any(tag in ("pre", "code") for tag, _ in self.tags)
+        self._note(data, "code" if in_code else "text")
+
+    def handle_comment(self, data: str) -> None:
+        self._note(data, "comment")
+
+
+def _words(text: str) -> Iterator[str]:
+    for word in _WORD.findall(text.lower()):
+        if not word.isdigit() and not _TOKEN_RE.fullmatch(word):
+            yield word
+
+
+class Parser:
+    """One Python-Markdown instance set up as MkDocs sets it up, plus the gate probe; reused page after page."""
+
+    def __init__(self, base: dict[str, Any]) -> None:
+        names, configs = extensions_of(base)
+        self.markdown = markdown.Markdown(extensions=[*names, GateProbe()], extension_configs=configs)
+
+    def html(self, text: str) -> str:
+        self.markdown.reset()
+        return str(self.markdown.convert(text))
+
+    def read(self, text: str) -> _Reading:
+        reader = _Reader()
+        reader.feed(self.html(text))
+        reader.close()
+        return reader.reading
+
+    def first_heading(self, text: str) -> str | None:
+        """The text of the first `<h1>` the renderer makes of `text`, as MkDocs takes a page's title from it."""
+        found = _H1.search(_HEADER_LINK.sub("", self.html(text)))
+        if found is None:
+            return None
+        title = html.unescape(_TAG.sub("", found.group(1))).strip()
+        return title or None
+
+
+def tagged(lines: list[str]) -> tuple[list[str], set[int]]:
+    """`lines` with a token on every line that names a gate, and the numbers of those lines.
+
+    Where a line starts with a gate fence the token goes at its end (into a real gate's argument);
+    elsewhere it goes just before the marker, so that it lands wherever the marker does.
+    """
+    out = list(lines)
+    marked: set[int] = set()
+    for number, line in enumerate(lines):
+        marker = gate.GATE_MARKER.search(line)
+        if marker is None:
+            continue
+        marked.add(number)
+        token = _TOKEN.format(number)
+        if _LINE_START_MARKER.match(line):
+            out[number] = f"{line} {token}"
+        else:
+            out[number] = f"{line[: marker.start()]}{token}{line[marker.start() :]}"
+    return out, marked
+
+
+_WHERE = {
+    "text": "the renderer reads it as text (a table cell, a paragraph), not as a gate",
+    "comment": "it is inside an HTML comment, where the renderer sees no gate",
+    "markup": "it is inside raw HTML, where the renderer sees no gate",
+}
+
+
+def check_page(parser: Parser, page: Page, program: Program, report: Report) -> None:
+    """Compare the gates of a page as the scanner found them with the renderer's reading; report each difference."""
+    lines = page.text.split("\n")
+    body = gate.body_start(lines)
+    if gate.scan(lines, first=body)[1]:
+        return  # the scanner's own problems (an unclosed block, say) are reported already
+    text = [""] * body + lines[body:]
+    probe_lines, marked = tagged(text)
+    if not marked:
+        return
+    reading = parser.read("\n".join(probe_lines))
+    scanned = {g.start: g for g in page.gates}
+    problems = False
+    for number in sorted(marked | set(reading.contexts) - {-1}):
+        contexts = reading.contexts.get(number, set())
+        if "gate" in contexts and number in scanned:
+            continue
+        if "gate" in contexts:
+            message = "the renderer reads a gate here that partnerkb did not cut; move it out of the construct around it"
+        elif number in scanned:
+            message = "partnerkb reads a gate here, but the renderer does not (is it in indented code, raw HTML or a comment?)"
+        elif contexts == {"code"}:
+            continue
+        else:
+            reason = next((_WHERE[c] for c in ("comment", "markup", "text") if c in contexts), "the renderer drops it")
+            message = f"a gate marker outside any gate: {reason}"
+        report.error(page.source, number + 1, "gate-misread", message)
+        problems = True
+    if not problems and page.gates:
+        _check_cuts(parser, page, text, reading, program, report)
+
+
+def _check_cuts(parser: Parser, page: Page, text: list[str], reading: _Reading, program: Program, report: Report) -> None:
+    """For each set of gates some variant sees, the scanner's cut shows no word the parser hides from it."""
+    for allowed in sorted(_combinations(page, program), key=sorted):
+        hidden = {word for word, gates in reading.words if not allowed.issuperset(gates)}
+        shown = {word for word, gates in reading.words if allowed.issuperset(gates)}
+        visible, _ = gate.cut(text, page.gates, lambda g, seen=allowed: g.start in seen)  # type: ignore[misc]
+        leaked = sorted((set(_all_words(parser, visible)) & hidden) - shown)
+        if leaked:
+            line = min(g for word, gates in reading.words if word == leaked[0] for g in gates if g not in allowed)
+            message = f"partnerkb and the renderer end this gate at different lines: its words would be shown ('{leaked[0]}')"
+            report.error(page.source, line + 1, "gate-misread", message)
+            return
+
+
+def _combinations(page: Page, program: Program) -> set[frozenset[int]]:
+    """The distinct sets of a page's gates (by opening line) that the variants of the program see."""
+    return {
+        frozenset(g.start for g in page.gates if Variant(region, tier, program.versions[0]).allows(g))
+        for region in program.regions
+        for tier in program.tiers
+    }
+
+
+def _all_words(parser: Parser, lines: list[str]) -> Iterable[str]:
+    return (word for word, _ in parser.read("\n".join(lines)).words)
+
+
+def check_pages(parser: Parser, pages: Iterable[Page], program: Program, report: Report) -> None:
+    """`check_page` for every page that names a gate anywhere."""
+    for page in pages:
+        if gate.GATE_MARKER.search(page.text):
+            check_page(parser, page, program, report)
