@@ -93,7 +93,7 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
     # The renderer's own parser reads every page that names a gate: what it reads differently is an error.
     parser = markdown_parser(root)
     for content in project.contents.values():
-        check_pages(parser, content.pages, project.program, report)
+        check_pages(parser, content.pages, report)
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
     check_links(project, plans.values(), report)
     check_base_config(project, project.program.variants()[0], report)

@@ -19,7 +19,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
-from .models import GeneratedPage, Locale, Program, Region, Tier, Variant, pick
+from .models import Gating, GeneratedPage, Locale, Program, Region, Tier, Variant, pick
 from .problems import Report, Severity, did_you_mean
 from .schema import Field, check_mapping, describe, tier_and_regions, translations
 from .yamlio import YamlList, YamlMap, load_yaml, read_text
@@ -88,10 +88,10 @@ class Product:
     lines: Mapping[str, int]  # of each key in the file, for messages
 
     def visible_to(self, region: Region, tier: Tier) -> bool:
-        return (self.regions is None or region.id in self.regions) and tier.allows(self.min_tier)
+        return Gating(self.min_tier, self.regions).visible_to(region, tier)
 
     def skus_for(self, region: Region, tier: Tier) -> tuple[Sku, ...]:
-        return tuple(s for s in self.skus if (s.regions is None or region.id in s.regions) and tier.allows(s.min_tier))
+        return tuple(s for s in self.skus if Gating(s.min_tier, s.regions).visible_to(region, tier))
 
     def discount(self, tier: Tier) -> Decimal:
         return self.discounts.get(tier.id, Decimal(str(tier.discount)))

@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .models import GeneratedPage, Locale, Program, Region, Tier
+from .models import Gating, GeneratedPage, Locale, Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
 from .schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
 from .yamlio import YamlMap, load_file
@@ -74,7 +74,7 @@ class Collateral:
     regions: frozenset[str] | None
 
     def offered_to(self, region: Region, tier: Tier) -> bool:
-        return (self.regions is None or region.id in self.regions) and tier.allows(self.min_tier)
+        return Gating(self.min_tier, self.regions).visible_to(region, tier)
 
     def texts_in(self, lang: str, default: str) -> dict[str, str]:
         return {**self.texts.get(default, {}), **self.texts.get(lang, {})}

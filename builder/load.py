@@ -66,7 +66,7 @@ VERSION_FIELDS = (
     Field("hidden", bool, "Leave the version out of the selector."),
 )
 FRONT_MATTER_FIELDS = (
-    Field("title", str, "Page title; default: the page's first `# heading`."),
+    Field("title", str, "Page title; default: the page's first heading as rendered, outside every gate."),
     Field("summary", str, "One line shown in teasers, catalog and search results; required with `teaser`."),
     Field("tier", str, "Minimum tier that sees the page; default: the lowest tier."),
     Field("regions", list, "Regions whose builds have the page; default: every region.", items=str),

@@ -30,6 +30,39 @@ class Tier:
 
 
 @dataclass(frozen=True)
+class Gating:
+    """Who sees a thing (a page, product, SKU, course, session, collateral item): the one gating rule.
+
+    A minimum tier and the regions (None: every region); with `teaser`, the region's lower tiers get a
+    locked teaser in its place.
+    """
+
+    min_tier: Tier
+    regions: frozenset[str] | None = None
+    teaser: bool = False
+
+    def in_region(self, region: Region) -> bool:
+        return self.regions is None or region.id in self.regions
+
+    def visible_to(self, region: Region, tier: Tier) -> bool:
+        return self.in_region(region) and tier.allows(self.min_tier)
+
+    def teased_to(self, region: Region, tier: Tier) -> bool:
+        """True when this variant shows a locked teaser instead of the thing."""
+        return self.teaser and self.in_region(region) and not tier.allows(self.min_tier)
+
+    def allows(self, variant: Variant) -> bool:
+        return self.visible_to(variant.region, variant.tier)
+
+    def within(self, outer: Gating) -> Gating:
+        """Seen only by those who see both: the higher tier, the common regions."""
+        min_tier = max(self.min_tier, outer.min_tier, key=lambda t: t.rank)
+        if self.regions is None or outer.regions is None:
+            return Gating(min_tier, self.regions if outer.regions is None else outer.regions, self.teaser)
+        return Gating(min_tier, self.regions & outer.regions, self.teaser)
+
+
+@dataclass(frozen=True)
 class Region:
     """A deploy unit: its languages (the first is the default), currency, notice and URL."""
 
@@ -107,15 +140,19 @@ class Page:
     gates: tuple[Gate, ...]
     prefix: str = "content/"  # how its version's content folder is named in messages
 
+    @property
+    def gating(self) -> Gating:
+        return Gating(self.min_tier, self.regions, self.teaser)
+
     def in_region(self, region: Region) -> bool:
-        return self.regions is None or region.id in self.regions
+        return self.gating.in_region(region)
 
     def visible_to(self, region: Region, tier: Tier) -> bool:
-        return self.in_region(region) and tier.allows(self.min_tier)
+        return self.gating.visible_to(region, tier)
 
     def teased_to(self, region: Region, tier: Tier) -> bool:
         """True when this variant shows a locked teaser at the page's URL instead of the page."""
-        return self.teaser and self.in_region(region) and not tier.allows(self.min_tier)
+        return self.gating.teased_to(region, tier)
 
 
 @dataclass(frozen=True)

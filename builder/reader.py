@@ -8,8 +8,8 @@ registered as real pymdownx blocks, and
 - every line that names a gate (`/// tier`, `/// region`) must be, for the parser, either the
   opening of a gate that the scanner found too, or text inside code; anywhere else (a table cell,
   raw HTML, a comment, a block the scanner missed) it is an error at its line;
-- for every combination of gates that some variant sees, the scanner's cut may show no word that
-  the parser puts inside a refused gate only.
+- every gate ends where the scanner ends it and holds the same words: the scanner's pairing of
+  fences, handed to the parser, must give the parser's own reading.
 
 The same parser gives the title of a page without a `title:` (its first heading, as rendered with
 every gate cut), and `GateNet` is the last line of defence inside MkDocs itself: a `tier` or
@@ -31,13 +31,16 @@ from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block
 
 from . import gate
-from .models import Page, Program, Variant
+from .models import Page
 from .problems import Report
 
 # What MkDocs always adds to the extensions a mkdocs.yml names.
 _MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
 _TOKEN = "pkbgate{}x"
 _TOKEN_RE = re.compile(r"pkbgate(\d+)x")
+_FENCE_RUN = re.compile(r"/{3,}")
+_END = "pkbend{}x"
+_END_RE = re.compile(r"pkbend(\d+)x")
 _GATE_ATTRIBUTE = "data-pkb-gate"
 # A gate fence where the parser could see one: after blockquote markers and indentation only.
 _LINE_START_MARKER = re.compile(r"^(?:[ \t]*>)*[ \t]*" + gate.GATE_MARKER.pattern)
@@ -133,6 +136,7 @@ class _Reading:
 
     contexts: dict[int, set[str]] = field(default_factory=dict)  # line (0-based) → gate, code, text, comment, markup
     words: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)  # word, opening lines of its gates
+    ends: dict[int, tuple[int, ...]] = field(default_factory=dict)  # end marker of a gate → the gates it is in
 
 
 class _Reader(HTMLParser):
@@ -151,6 +155,9 @@ class _Reader(HTMLParser):
         for token in _TOKEN_RE.finditer(text):
             self.reading.contexts.setdefault(int(token.group(1)), set()).add(context)
         gates = self._gates
+        for end in _END_RE.finditer(text):
+            # Anywhere but in plain text, the renderer did not see the line before it as a fence.
+            self.reading.ends[int(end.group(1))] = gates if context == "text" else (int(end.group(1)),)
         self.reading.words.extend((word, gates) for word in _words(text))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -181,7 +188,7 @@ class _Reader(HTMLParser):
 
 def _words(text: str) -> Iterator[str]:
     for word in _WORD.findall(text.lower()):
-        if not word.isdigit() and not _TOKEN_RE.fullmatch(word):
+        if not word.isdigit() and not _TOKEN_RE.fullmatch(word) and not _END_RE.fullmatch(word):
             yield word
 
 
@@ -239,7 +246,7 @@ _WHERE = {
 }
 
 
-def check_page(parser: Parser, page: Page, program: Program, report: Report) -> None:
+def check_page(parser: Parser, page: Page, report: Report) -> None:
     """Compare the gates of a page as the scanner found them with the renderer's reading; report each difference."""
     lines = page.text.split("\n")
     body = gate.body_start(lines)
@@ -250,56 +257,62 @@ def check_page(parser: Parser, page: Page, program: Program, report: Report) -> 
     if not marked:
         return
     reading = parser.read("\n".join(probe_lines))
-    scanned = {g.start: g for g in page.gates}
+    scanned = {g.start for g in page.gates}
     problems = False
     for number in sorted(marked | set(reading.contexts) - {-1}):
-        contexts = reading.contexts.get(number, set())
-        if "gate" in contexts and number in scanned:
-            continue
-        if "gate" in contexts:
-            message = "the renderer reads a gate here that partnerkb did not cut; move it out of the construct around it"
-        elif number in scanned:
-            message = "partnerkb reads a gate here, but the renderer does not (is it in indented code, raw HTML or a comment?)"
-        elif contexts == {"code"}:
-            continue
-        else:
-            reason = next((_WHERE[c] for c in ("comment", "markup", "text") if c in contexts), "the renderer drops it")
-            message = f"a gate marker outside any gate: {reason}"
-        report.error(page.source, number + 1, "gate-misread", message)
-        problems = True
+        message = _marker_problem(reading.contexts.get(number, set()), number in scanned)
+        if message is not None:
+            report.error(page.source, number + 1, "gate-misread", message)
+            problems = True
     if not problems and page.gates:
-        _check_cuts(parser, page, text, reading, program, report)
+        _check_extents(parser, page, text, reading, report)
 
 
-def _check_cuts(parser: Parser, page: Page, text: list[str], reading: _Reading, program: Program, report: Report) -> None:
-    """For each set of gates some variant sees, the scanner's cut shows no word the parser hides from it."""
-    for allowed in sorted(_combinations(page, program), key=sorted):
-        hidden = {word for word, gates in reading.words if not allowed.issuperset(gates)}
-        shown = {word for word, gates in reading.words if allowed.issuperset(gates)}
-        visible, _ = gate.cut(text, page.gates, lambda g, seen=allowed: g.start in seen)  # type: ignore[misc]
-        leaked = sorted((set(_all_words(parser, visible)) & hidden) - shown)
-        if leaked:
-            line = min(g for word, gates in reading.words if word == leaked[0] for g in gates if g not in allowed)
-            message = f"partnerkb and the renderer end this gate at different lines: its words would be shown ('{leaked[0]}')"
-            report.error(page.source, line + 1, "gate-misread", message)
+def _marker_problem(contexts: set[str], scanned: bool) -> str | None:
+    """What is wrong with a line that names a gate, given where its token ended up in the rendered page."""
+    if "gate" in contexts:
+        return None if scanned else "the renderer reads a gate here that partnerkb did not cut; move it out of the construct around it"
+    if scanned:
+        return "partnerkb reads a gate here, but the renderer does not (is it in indented code, raw HTML or a comment?)"
+    if contexts == {"code"}:
+        return None
+    reason = next((_WHERE[c] for c in ("comment", "markup", "text") if c in contexts), "the renderer drops it")
+    return f"a gate marker outside any gate: {reason}"
+
+
+def _check_extents(parser: Parser, page: Page, text: list[str], reading: _Reading, report: Report) -> None:
+    """Each gate ends, for the parser, at the line where the scanner ends it, and holds the same words.
+
+    The scanner's reading is made explicit and handed to the parser: every gate it found gets fences
+    of a length of its own (20 and more slashes), so that only the line the scanner paired with an
+    opening can close it, and a marker line right after that closing line. The marker must be outside
+    the gate, and every word must be in the same gates as in the parser's reading of the page itself;
+    otherwise (a closing fence inside raw HTML, say) the two end a gate at different lines.
+    """
+    explicit = tagged(text)[0]
+    ends: dict[int, str] = {}
+    for index, found in enumerate(page.gates):
+        fence = "/" * (20 + index)
+        explicit[found.start] = _FENCE_RUN.sub(fence, explicit[found.start], count=1)
+        closing = _FENCE_RUN.sub(fence, explicit[found.end], count=1)
+        prefix = closing[: closing.index(fence)]  # blockquote markers and indentation
+        ends[found.end] = f"{closing}\n{prefix.rstrip()}\n{prefix}{_END.format(found.start)}"
+    lines = [ends.get(number, line) for number, line in enumerate(explicit)]
+    ours = parser.read("\n".join(lines))
+    for found in page.gates:
+        if found.start in ours.ends.get(found.start, (found.start,)):
+            report.error(page.source, found.end + 1, "gate-misread", "partnerkb ends a gate at this line, but the renderer does not")
             return
+    theirs = {(word, frozenset(gates)) for word, gates in reading.words}
+    differing = sorted(theirs ^ {(word, frozenset(gates)) for word, gates in ours.words}, key=lambda item: (sorted(item[1]), item[0]))
+    if differing and any(gates for _, gates in differing):
+        word, gates = next(item for item in differing if item[1])
+        message = f"partnerkb and the renderer read this gate's extent differently (the word '{word}')"
+        report.error(page.source, min(gates) + 1, "gate-misread", message)
 
 
-def _combinations(page: Page, program: Program) -> set[frozenset[int]]:
-    """The distinct sets of a page's gates (by opening line) that the variants of the program see."""
-    return {
-        frozenset(g.start for g in page.gates if Variant(region, tier, program.versions[0]).allows(g))
-        for region in program.regions
-        for tier in program.tiers
-    }
-
-
-def _all_words(parser: Parser, lines: list[str]) -> Iterable[str]:
-    return (word for word, _ in parser.read("\n".join(lines)).words)
-
-
-def check_pages(parser: Parser, pages: Iterable[Page], program: Program, report: Report) -> None:
+def check_pages(parser: Parser, pages: Iterable[Page], report: Report) -> None:
     """`check_page` for every page that names a gate anywhere."""
     for page in pages:
         if gate.GATE_MARKER.search(page.text):
-            check_page(parser, page, program, report)
+            check_page(parser, page, report)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from .models import Page, Program, Region, Tier
+from .models import Gating, Page, Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
 from .schema import Field, check_id, check_mapping, check_url, describe, texts_by_language, tier_and_regions, translations
 from .yamlio import YamlList, YamlMap, load_file
@@ -76,24 +76,6 @@ QUIZ_FIELDS = (Field("questions", list, "The questions, in order.", required=Tru
 
 
 @dataclass(frozen=True)
-class Gating:
-    """Who sees an item: a minimum tier and the regions (None: every region)."""
-
-    min_tier: Tier
-    regions: frozenset[str] | None
-
-    def visible_to(self, region: Region, tier: Tier) -> bool:
-        return (self.regions is None or region.id in self.regions) and tier.allows(self.min_tier)
-
-    def within(self, outer: Gating) -> Gating:
-        """Seen only by those who see both: the higher tier, the common regions."""
-        min_tier = max(self.min_tier, outer.min_tier, key=lambda t: t.rank)
-        if self.regions is None or outer.regions is None:
-            return Gating(min_tier, self.regions if outer.regions is None else outer.regions)
-        return Gating(min_tier, self.regions & outer.regions)
-
-
-@dataclass(frozen=True)
 class Question:
     texts: Mapping[str, str]
     kind: str
@@ -134,8 +116,7 @@ class Course:
 
     def teased_to(self, region: Region, tier: Tier) -> bool:
         """True when the variant shows a locked teaser of the course instead of the course."""
-        in_region = self.gating.regions is None or region.id in self.gating.regions
-        return self.teaser and in_region and not tier.allows(self.gating.min_tier)
+        return replace(self.gating, teaser=self.teaser).teased_to(region, tier)
 
 
 @dataclass(frozen=True)

@@ -133,7 +133,7 @@ def test_the_renderer_is_the_judge_of_where_a_gate_ends(tiny: Path) -> None:
     )
     code, output = run("check", "--project", str(tiny))
     assert code == 1
-    assert "content/guide.md:8: partnerkb and the renderer end this gate at different lines" in output, output
+    assert "content/guide.md:12: partnerkb ends a gate at this line, but the renderer does not" in output, output
 
 
 def test_a_gate_that_reaches_mkdocs_fails_the_build(tiny: Path, tmp_path: Path) -> None:
