@@ -157,18 +157,30 @@ def markdown_parser(root: Path) -> reader.Parser:
         return reader.Parser({})
 
 
-def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...]) -> dict[str, frozenset[str]]:
+def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...], languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Which pages name each asset: by a link that resolves to it, or by its file name in any other way
-    (plain or percent-encoded). The safe side of deciding what an asset belongs to."""
+    (plain or percent-encoded); a language's copy (`plan.de.svg`) is named wherever `plan.svg` is.
+    The safe side of deciding what an asset belongs to."""
     links = {p.source: {link.target for link in find_links(p.text.split("\n"), p.path)} for p in pages}
     mentions = {}
     for asset in assets:
-        name = PurePosixPath(asset).name
-        spellings = {name, quote(name), quote(name, safe="")}
-        mentions[asset] = frozenset(
-            p.source for p in pages if asset in links[p.source] or any(spelling in p.text for spelling in spellings)
-        )
+        names = {asset, without_language(asset, languages)}
+        spellings = {spelling for name in names for spelling in _spellings(PurePosixPath(name).name)}
+        mentions[asset] = frozenset(p.source for p in pages if names & links[p.source] or any(s in p.text for s in spellings))
     return mentions
+
+
+def _spellings(name: str) -> set[str]:
+    return {name, quote(name), quote(name, safe="")}
+
+
+def without_language(asset: str, languages: tuple[str, ...]) -> str:
+    """`img/plan.de.svg` -> `img/plan.svg` when `de` is a language (mkdocs-static-i18n's suffix for assets)."""
+    path = PurePosixPath(asset)
+    stem = PurePosixPath(path.stem)
+    if stem.suffix[1:] in languages and path.suffix:
+        return str(path.with_name(f"{stem.stem}{path.suffix}"))
+    return asset
 
 
 # --- program.yml -------------------------------------------------------------------------------
@@ -388,7 +400,7 @@ def load_content(
     pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, parser, report))
     found_training, pages = training.load_training(content, prefix, program, pages, product_ids or set(), report)
     _check_unique_urls(pages, report)
-    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets)), found_training)
+    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets), program.languages), found_training)
 
 
 def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:

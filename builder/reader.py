@@ -61,47 +61,39 @@ class _Probe(Block):  # type: ignore[misc]
         return etree.SubElement(parent, "div", {_GATE_ATTRIBUTE: f"{self.NAME}|{self.argument}"})
 
 
-class _TierProbe(_Probe):
-    NAME = "tier"
-
-
-class _RegionProbe(_Probe):
-    NAME = "region"
-
-
-class GateProbe(BlocksExtension):  # type: ignore[misc]
-    """`tier` and `region` as pymdownx blocks that mark their content."""
-
-    def extendMarkdownBlocks(self, md: markdown.Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802 (Python-Markdown's name)
-        block_mgr.register(_TierProbe, self.getConfigs())
-        block_mgr.register(_RegionProbe, self.getConfigs())
-
-
 class UnplacedGate(Exception):
     """A gate reached the renderer: the builder did not cut it, so it must not be shown."""
 
 
 class _Net(Block):  # type: ignore[misc]
+    """A gate inside MkDocs, where none may be left: the page fails to render."""
+
     ARGUMENT = None
 
     def on_create(self, parent: etree.Element) -> etree.Element:
         raise UnplacedGate(f"a '/// {self.NAME} | {self.argument}' block reached the renderer uncut (partnerkb must cut every gate)")
 
 
-class _TierNet(_Net):
-    NAME = "tier"
+class _GateBlocks(BlocksExtension):  # type: ignore[misc]
+    """Registers `tier` and `region` as pymdownx blocks that behave like `BLOCK`."""
 
-
-class _RegionNet(_Net):
-    NAME = "region"
-
-
-class GateNet(BlocksExtension):  # type: ignore[misc]
-    """Inside MkDocs: any `tier` or `region` block left in a staged page fails the build."""
+    BLOCK: type[Block]
 
     def extendMarkdownBlocks(self, md: markdown.Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802 (Python-Markdown's name)
-        block_mgr.register(_TierNet, self.getConfigs())
-        block_mgr.register(_RegionNet, self.getConfigs())
+        for kind in gate.GateKind:
+            block_mgr.register(type(f"{self.BLOCK.__name__}_{kind}", (self.BLOCK,), {"NAME": str(kind)}), self.getConfigs())
+
+
+class GateProbe(_GateBlocks):
+    """`tier` and `region` blocks that mark their content (the check)."""
+
+    BLOCK = _Probe
+
+
+class GateNet(_GateBlocks):
+    """`tier` and `region` blocks that fail the build (inside MkDocs, where no gate may be left)."""
+
+    BLOCK = _Net
 
 
 def makeExtension(**kwargs: Any) -> GateNet:  # noqa: N802 (Python-Markdown's entry point)

@@ -307,7 +307,9 @@ def render(job: RenderJob) -> RenderResult:
         reason = "; ".join(captured.errors) or str(exc) or type(exc).__name__
         return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=reason)
     except Exception as exc:  # a theme template or plugin failing: report it like any render error
-        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=f"{type(exc).__name__}: {exc}")
+        # MkDocs' own log names the page that failed ("Error reading page '…'"), where it knows it.
+        reason = "; ".join([*captured.errors, f"{type(exc).__name__}: {exc}"])
+        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=reason)
     finally:
         logging.getLogger("mkdocs").removeHandler(captured)
     return RenderResult(job.variant_id, time.monotonic() - started, captured.messages + captured.errors)

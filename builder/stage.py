@@ -10,13 +10,13 @@ from __future__ import annotations
 import html
 import shutil
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import yaml
 
 from . import catalog, collateral, gate, training_pages
 from .links import find_links
-from .load import page_url
+from .load import page_url, without_language
 from .models import Content, GeneratedPage, Page, Project, Variant, pick
 from .training import Module
 
@@ -231,19 +231,9 @@ def _split_assets(content: Content, staged: list[StagedPage], languages: tuple[s
     keep: list[str] = []
     drop: list[str] = []
     for asset in content.assets:
-        names = {asset, _without_language(asset, languages)}
-        mentioned = any(content.mentions.get(name) for name in names)
-        (keep if names & linked or not mentioned else drop).append(asset)
+        names = {asset, without_language(asset, languages)}
+        (keep if names & linked or not content.mentions.get(asset) else drop).append(asset)
     return tuple(keep), tuple(drop)
-
-
-def _without_language(asset: str, languages: tuple[str, ...]) -> str:
-    """`img/plan.de.svg` -> `img/plan.svg` when `de` is a language; other names as they are."""
-    path = PurePosixPath(asset)
-    stem = PurePosixPath(path.stem)
-    if stem.suffix[1:] in languages and path.suffix:
-        return str(path.with_name(f"{stem.stem}{path.suffix}"))
-    return asset
 
 
 def _untranslated_teasers(project: Project, content: Content, page: Page, variant: Variant) -> list[StagedPage]:

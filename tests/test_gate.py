@@ -21,7 +21,9 @@ from builder.stage import plan_variant
 from conftest import REPO
 
 TIERS = ["registered", "silver", "gold", "platinum"]
-PARSER = Parser({"markdown_extensions": ["pymdownx.superfences", "pymdownx.blocks.details", "pymdownx.blocks.tab", "pymdownx.blocks.admonition"]})
+PARSER = Parser(
+    {"markdown_extensions": ["pymdownx.superfences", "pymdownx.blocks.details", "pymdownx.blocks.tab", "pymdownx.blocks.admonition"]}
+)
 REGIONS = ["na", "eu", "apac"]
 
 

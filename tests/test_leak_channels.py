@@ -28,6 +28,14 @@ def build(project: Path, dist: Path, *args: str) -> tuple[int, str]:
     return run("build", "--project", str(project), "--out", str(dist), "--jobs", "2", *args)
 
 
+def refused(project: Path, relative: str, old: str, new: str) -> str:
+    """`partnerkb check` after an edit: it must fail; its output."""
+    edit(project, relative, old, new)
+    code, output = run("check", "--project", str(project))
+    assert code == 1, output
+    return output
+
+
 def readable(path: Path) -> str:
     """A file's text, decoded here without the builder: gzip unpacked, JSON escapes read, PDF text extracted."""
     data = path.read_bytes()
@@ -114,37 +122,41 @@ def test_a_fence_inside_an_html_comment_inside_a_gate_is_an_error(tiny: Path, tm
     ],
 )
 def test_a_gate_marker_where_no_gate_can_be_is_an_error(tiny: Path, tmp_path: Path, body: str, line: int, reason: str) -> None:
-    edit(tiny, "content/guide.md", "# Guide\n", f"# Guide\n\n{body}\nkqzsecret\n\n")
-    if "<div" in body:
-        edit(tiny, "content/guide.md", "</div>\n", "</div>\n\n///\n")
-    code, output = run("check", "--project", str(tiny))
-    assert code == 1
+    closing = "\n///\n" if "<div" in body else ""
+    output = refused(tiny, "content/guide.md", "# Guide\n", f"# Guide\n\n{body}\nkqzsecret\n{closing}\n")
     assert f"content/guide.md:{line}: " in output and reason in output, output
 
 
 def test_the_renderer_is_the_judge_of_where_a_gate_ends(tiny: Path) -> None:
     # Raw HTML around a closing fence (and an opening one to balance it): the scanner ends the gate
     # there and reads the gated words as a details block, the renderer reads raw HTML inside the gate.
-    edit(
-        tiny,
-        "content/guide.md",
-        "# Guide\n",
-        f"# Guide\n\n/// tier | gold\nOpening words.\n\n<div>\n///\n/// details | More\n</div>\n\n{GATED}\n///\n",
-    )
-    code, output = run("check", "--project", str(tiny))
-    assert code == 1
+    gate = f"/// tier | gold\nOpening words.\n\n<div>\n///\n/// details | More\n</div>\n\n{GATED}\n///\n"
+    output = refused(tiny, "content/guide.md", "# Guide\n", f"# Guide\n\n{gate}")
     assert "content/guide.md:12: partnerkb ends a gate at this line, but the renderer does not" in output, output
 
 
-def test_a_gate_that_reaches_mkdocs_fails_the_build(tiny: Path, tmp_path: Path) -> None:
-    # The net inside MkDocs, tried directly: a staged page that still holds a gate.
-    import markdown
+def test_a_gate_that_reaches_mkdocs_fails_the_render(tiny: Path, tmp_path: Path) -> None:
+    # The net inside MkDocs, tried with a real render: a staged docs_dir that still holds a gate.
+    from builder.load import load_project
+    from builder.models import Variant
+    from builder.problems import Report
+    from builder.render import RenderJob, read_base_config, render, report_render, variant_overrides
+    from builder.stage import plan_variant, write_variant
 
-    from builder.reader import GateNet, UnplacedGate
-
-    with pytest.raises(UnplacedGate):
-        markdown.markdown(f"/// tier | gold\n{GATED}\n///\n", extensions=[GateNet()])
-    assert "kqzsecret" in markdown.markdown(f"```\n/// tier | gold\n{GATED}\n///\n```\n", extensions=["fenced_code", GateNet()])
+    project = load_project(tiny, Report())
+    program = project.program
+    variant = Variant(program.region("na"), program.tier("registered"), program.versions[0])
+    docs_dir, site_dir = tmp_path / "docs", tmp_path / "site"
+    write_variant(project, plan_variant(project, variant), docs_dir)
+    guide = docs_dir / "guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + f"\n/// tier | gold\n{GATED}\n///\n", encoding="utf-8")
+    overrides = variant_overrides(project, variant, read_base_config(project), docs_dir, site_dir)
+    result = render(RenderJob(variant.id, str(tiny / "mkdocs.yml"), overrides, str(site_dir), ("en",), 0, {}))
+    report = Report()
+    report_render(result, report)
+    assert [str(p).split(": MkDocs failed")[0] for p in report.problems] == ["content/guide.md:1: na/registered/1.0"]
+    assert "a '/// tier | gold' block reached the renderer uncut" in str(report.problems[0])
+    assert not (site_dir / "guide/index.html").exists() or "kqzsecret" not in readable(site_dir / "guide/index.html")
 
 
 # --- 2. metadata MkDocs reads and partnerkb did not --------------------------------------------
@@ -233,14 +245,8 @@ def test_a_language_copy_of_a_gated_asset_stays_out(tiny: Path, tmp_path: Path) 
 
 
 def test_a_gate_in_a_catalog_description_is_an_error(tiny: Path) -> None:
-    edit(
-        tiny,
-        "content/catalog/widget.yml",
-        "    Widget Cloud measures",
-        f"    /// tier | gold\n    {GATED}\n    ///\n    Widget Cloud measures",
-    )
-    code, output = run("check", "--project", str(tiny))
-    assert code == 1
+    gate = f"    /// tier | gold\n    {GATED}\n    ///\n"
+    output = refused(tiny, "content/catalog/widget.yml", "    Widget Cloud measures", f"{gate}    Widget Cloud measures")
     assert "content/catalog/widget.yml:11: a '///' gate inside a YAML value is not applied" in output, output
 
 
@@ -318,23 +324,16 @@ BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\nb: &b [*a
 
 @pytest.mark.parametrize(
     ("relative", "old", "line"),
-    [("mkdocs.yml", "theme:", 4), ("content/guide.md", "summary:", 4), ("content/catalog/widget.yml", "deployment:", 13)],
+    [("mkdocs.yml", "theme:", 4), ("content/guide.md", "summary:", 5), ("content/catalog/widget.yml", "deployment:", 14)],
 )
 def test_yaml_aliases_are_refused_at_their_line(tiny: Path, relative: str, old: str, line: int) -> None:
     prefix = "extra:\n  " if relative == "mkdocs.yml" else "x_bomb:\n  "
-    bomb = prefix + BOMB.replace("\n", "\n  ").rstrip() + "\n"
-    edit(tiny, relative, old, bomb + old)
-    code, output = run("check", "--project", str(tiny))
-    assert code == 1
-    assert f"{relative}:{line + (1 if relative != 'mkdocs.yml' else 0)}: " in output and "YAML aliases (*name) are not allowed" in output, (
-        output
-    )
+    output = refused(tiny, relative, old, prefix + BOMB.replace("\n", "\n  ").rstrip() + "\n" + old)
+    assert f"{relative}:{line}: " in output and "YAML aliases (*name) are not allowed here" in output, output
 
 
 def test_a_module_outside_its_course_folder_is_an_error(tiny: Path) -> None:
-    edit(tiny, "content/training/courses.yml", "02-selling", "../widget-deploy/01-install")
-    code, output = run("check", "--project", str(tiny))
-    assert code == 1
+    output = refused(tiny, "content/training/courses.yml", "02-selling", "../widget-deploy/01-install")
     assert "content/training/courses.yml:" in output and "modules: expected a file name in content/training/widget-basics/" in output, (
         output
     )
