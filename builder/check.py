@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .links import find_links
+from .links import used_links
 from .models import Content, Project, Variant
 from .problems import Report
 from .stage import Plan
@@ -19,7 +19,7 @@ def check_links(project: Project, plans: Iterable[Plan], report: Report) -> None
         for staged in plan.pages:
             if staged.teaser:
                 continue
-            for link in find_links(staged.text.split("\n"), staged.page.path):
+            for link in used_links(staged.text.split("\n"), staged.page.path):
                 # A link to a folder (`<a href="courses/">`) reaches the folder's index page.
                 if link.target not in published and f"{link.target}/index.md" not in published:
                     key = (staged.page.source, link.line, link.target, staged.page.prefix, plan.variant.version.name)

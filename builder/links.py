@@ -34,6 +34,29 @@ def find_links(lines: list[str], page_path: str) -> list[Link]:
     return found
 
 
+# A reference in use: [text][label], [label][] or [label] (a shortcut, not followed by `(`, `[` or `:`).
+_REFERENCE_USE = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]|\[([^\]]+)\](?![(\[:])")
+_REFERENCE_LABEL = re.compile(r"^\s{0,3}\[([^\]]+)\]:")
+
+
+def used_links(lines: list[str], page_path: str) -> list[Link]:
+    """The links a page's rendered HTML has: `find_links` without the reference definitions it never uses.
+
+    A definition (`[plan]: img/plan.svg`) shows nothing by itself; it links only where a reference
+    (`![Plan][plan]`) uses it, so a definition whose references are all gated links nothing.
+    """
+    used = set()
+    for line in lines:
+        for text, label, shortcut in _REFERENCE_USE.findall(line):
+            used.add((label or text or shortcut).strip().lower())
+    found = []
+    for link in find_links(lines, page_path):
+        definition = _REFERENCE_LABEL.match(lines[link.line - 1])
+        if definition is None or definition.group(1).strip().lower() in used:
+            found.append(link)
+    return found
+
+
 def resolve(page_path: str, target: str) -> str | None:
     """The content-relative path a link from `page_path` points to, or None when it leaves the site."""
     parts = urlsplit(target)

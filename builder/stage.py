@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import catalog, collateral, gate, training_pages
-from .links import find_links
+from .links import used_links
 from .load import page_url, without_language
 from .models import Content, GeneratedPage, Page, Project, Variant, pick
 from .training import Module
@@ -222,12 +222,12 @@ def _split_assets(content: Content, staged: list[StagedPage], languages: tuple[s
     """Which assets go along with a variant, and which stay out because only hidden text names them.
 
     An asset goes along when a page the variant shows links to it (the link resolved and decoded,
-    in any syntax the link finder knows), or when no page names it at all (a download or image that
+    in any syntax the link finder knows; a reference definition only where a reference uses it), or when no page names it at all (a download or image that
     the theme uses). Everything else stays out: an asset that only hidden text names is never
     published, however it is spelled. A language's own copy of an asset (`plan.de.svg`, which
     mkdocs-static-i18n shows in place of `plan.svg` on German pages) goes with the asset it replaces.
     """
-    linked = {link.target for s in staged if not s.teaser for link in find_links(s.text.split("\n"), s.page.path)}
+    linked = {link.target for s in staged if not s.teaser for link in used_links(s.text.split("\n"), s.page.path)}
     keep: list[str] = []
     drop: list[str] = []
     for asset in content.assets:

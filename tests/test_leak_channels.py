@@ -29,10 +29,11 @@ def build(project: Path, dist: Path, *args: str) -> tuple[int, str]:
 
 
 def refused(project: Path, relative: str, old: str, new: str) -> str:
-    """`partnerkb check` after an edit: it must fail; its output."""
+    """`partnerkb build` after an edit: it must fail and write nothing; its output."""
     edit(project, relative, old, new)
-    code, output = run("check", "--project", str(project))
-    assert code == 1, output
+    dist = project.parent / "dist"
+    code, output = build(project, dist)
+    assert code == 1 and not dist.exists(), output
     return output
 
 
@@ -218,6 +219,18 @@ def test_a_percent_encoded_asset_inside_a_gate_stays_out(tiny: Path, tmp_path: P
     assert code == 0, output
     assert _published(tmp_path / "dist", "battle plan.svg") == []
     assert (tmp_path / "dist/na/gold/1.0/img/battle plan.svg").is_file()
+
+
+def test_a_gated_reference_to_a_public_definition_does_not_publish_the_asset(tiny: Path, tmp_path: Path) -> None:
+    (tiny / "content/img/roadmap.svg").write_text(SVG.format("kqzsecret"), encoding="utf-8")
+    _asset_gated(tiny, "img/gold.svg")
+    edit(tiny, "content/guide.md", "![Gold diagram](img/gold.svg)", "![Gold diagram](img/gold.svg)\n![Roadmap][roadmap]")
+    guide = tiny / "content/guide.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n[roadmap]: img/roadmap.svg\n", encoding="utf-8")
+    code, output = build(tiny, tmp_path / "dist")
+    assert code == 0, output
+    assert _published(tmp_path / "dist", "roadmap.svg") == []
+    assert (tmp_path / "dist/na/gold/1.0/img/roadmap.svg").is_file()
 
 
 def test_a_gated_asset_whose_name_is_inside_a_public_ones_stays_out(tiny: Path, tmp_path: Path) -> None:
