@@ -21,7 +21,7 @@ _GATE_LOOKALIKE = re.compile(r"^(tiers?|regions?)\b", re.IGNORECASE)
 # Anything that names a gate, wherever it stands in a line: outside a real gate it is an error.
 GATE_MARKER = re.compile(r"/{3,}[ \t]*(?:tier|region)\b")
 # Blockquote markers before a line's content: a gate inside a quote keeps them when it is cut.
-_QUOTE = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
+_QUOTE = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?")
 # What opens a container whose content is indented by four more columns (Python-Markdown's tab length).
 _CONTAINER = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+|^(?:!!!|\?\?\?\+?|===)[ \t]")
 _TAB_LENGTH = 4
@@ -77,9 +77,10 @@ def _closing_code_fence(line: str, opener: str) -> bool:
 class Line:
     """A line as the block parser meets it: its blockquote markers, and the rest with its indentation."""
 
-    quote: str  # the blockquote markers ("> > "), which a cut line keeps so that the quote goes on
+    quote: str  # the blockquote markers with what precedes them ("    > "), kept when the line is cut
     text: str  # the rest, stripped
-    indent: int  # columns before `text`, tabs expanded
+    indent: int  # columns before the line's first character (its `>`, or its text), tabs expanded
+    inner: int = 0  # in a quote: columns between the markers and the text
 
 
 def split_line(line: str) -> Line:
@@ -87,34 +88,59 @@ def split_line(line: str) -> Line:
     prefix = quote.group(0) if quote else ""
     rest = line[len(prefix) :].expandtabs(_TAB_LENGTH)
     stripped = rest.lstrip(" ")
-    return Line(prefix, stripped.rstrip(), len(rest) - len(stripped))
+    if quote is None:
+        return Line("", stripped.rstrip(), len(rest) - len(stripped))
+    lead = prefix.expandtabs(_TAB_LENGTH)
+    return Line(prefix, stripped.rstrip(), len(lead) - len(lead.lstrip(" ")), len(rest) - len(stripped))
 
 
-class _Containers:
-    """The content indentation of open list items and admonitions, so that indented code is told apart.
-
-    A line indented four or more columns past its container is code (or a paragraph's continuation)
-    for Python-Markdown, never a fence: neither a code fence nor a block fence opens there.
-    """
+class _Indents:
+    """The content indentation of open list items and admonitions in one context (the page, or a quote)."""
 
     def __init__(self) -> None:
         self.bases = [0]
         self.after_blank = True
 
-    def fence_allowed(self, line: Line) -> bool:
-        """Track containers through `line`; True when a fence on it is a fence for the parser."""
-        if not line.text:
-            self.after_blank = True
-            return False
-        opens = _CONTAINER.match(line.text) is not None
-        while len(self.bases) > 1 and line.indent < self.bases[-1] and (self.after_blank or opens):
+    def blank(self) -> None:
+        self.after_blank = True
+
+    def allows(self, indent: int, opens: bool) -> bool:
+        """Track containers through a non-blank line; True unless the line is indented code there."""
+        while len(self.bases) > 1 and indent < self.bases[-1] and (self.after_blank or opens):
             self.bases.pop()
         self.after_blank = False
-        if line.indent - self.bases[-1] >= _TAB_LENGTH:
+        if indent - self.bases[-1] >= _TAB_LENGTH:
             return False
         if opens:
-            self.bases.append(line.indent + _TAB_LENGTH)
+            self.bases.append(indent + _TAB_LENGTH)
         return True
+
+
+class _Containers:
+    """Tells where a fence can be, so that indented code is told apart.
+
+    A line indented four or more columns past its container is code (or a paragraph's continuation)
+    for Python-Markdown, never a fence: neither a code fence nor a block fence opens there. A quote's
+    content has containers of its own, counted from its `>` markers.
+    """
+
+    def __init__(self) -> None:
+        self.page = _Indents()
+        self.quote = _Indents()
+
+    def fence_allowed(self, line: Line) -> bool:
+        opens = _CONTAINER.match(line.text) is not None
+        if not line.quote:
+            self.quote = _Indents()
+            if not line.text:
+                self.page.blank()
+                return False
+            return self.page.allows(line.indent, opens)
+        outside = self.page.allows(line.indent, False)
+        if not line.text:
+            self.quote.blank()
+            return False
+        return self.quote.allows(line.inner, opens) and outside
 
 
 def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem]]:

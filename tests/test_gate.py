@@ -39,7 +39,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # tier, region, details, tab, note
+    kind: str  # tier, region, details, tab, note, quote
     value: str
     children: tuple[object, ...]
     in_list_item: bool
@@ -56,10 +56,10 @@ leaf = st.one_of(st.builds(lambda: Text(marker())), st.builds(lambda: Code(marke
 
 
 def block(children: st.SearchStrategy[tuple[object, ...]]) -> st.SearchStrategy[Block]:
-    kinds = st.sampled_from(["tier", "region", "details", "tab", "note"])
+    kinds = st.sampled_from(["tier", "region", "details", "tab", "note", "quote"])
 
     def make(kind: str, tier: str, regions: list[str], kids: tuple[object, ...], in_list: bool) -> Block:
-        value = {"tier": tier, "region": ", ".join(regions), "details": "Summary", "tab": "Label", "note": "Title"}[kind]
+        value = {"tier": tier, "region": ", ".join(regions), "details": "Summary", "tab": "Label", "note": "Title", "quote": ""}[kind]
         return Block(kind, value, kids, in_list)
 
     return st.builds(
@@ -85,6 +85,9 @@ def render(node: object, indent: str = "") -> list[str]:
     if node.in_list_item:
         lines += [f"{indent}- a list item", ""]
         indent += "    "
+    if node.kind == "quote":  # a blockquote: its children's lines behind "> "
+        quoted = [line for child in node.children for line in render(child)]
+        return lines + [f"{indent}> {line}".rstrip() for line in quoted] + [""]
     lines.append(f"{indent}/// {node.kind} | {node.value}")
     for child in node.children:
         lines += render(child, indent)

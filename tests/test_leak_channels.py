@@ -136,7 +136,7 @@ def test_the_renderer_is_the_judge_of_where_a_gate_ends(tiny: Path) -> None:
     assert "content/guide.md:12: partnerkb ends a gate at this line, but the renderer does not" in output, output
 
 
-def test_a_gate_that_reaches_mkdocs_fails_the_render(tiny: Path, tmp_path: Path) -> None:
+def test_a_gate_that_reaches_mkdocs_fails_the_render(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The net inside MkDocs, tried with a real render: a staged docs_dir that still holds a gate.
     from builder.load import load_project
     from builder.models import Variant
@@ -152,7 +152,9 @@ def test_a_gate_that_reaches_mkdocs_fails_the_render(tiny: Path, tmp_path: Path)
     guide = docs_dir / "guide.md"
     guide.write_text(guide.read_text(encoding="utf-8") + f"\n/// tier | gold\n{GATED}\n///\n", encoding="utf-8")
     overrides = variant_overrides(project, variant, read_base_config(project), docs_dir, site_dir)
-    result = render(RenderJob(variant.id, str(tiny / "mkdocs.yml"), overrides, str(site_dir), ("en",), 0, {}))
+    epoch = os.environ["SOURCE_DATE_EPOCH"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)  # render() sets it for its process: restored after the test
+    result = render(RenderJob(variant.id, str(tiny / "mkdocs.yml"), overrides, str(site_dir), ("en",), int(epoch), {}))
     report = Report()
     report_render(result, report)
     assert [str(p).split(": MkDocs failed")[0] for p in report.problems] == ["content/guide.md:1: na/registered/1.0"]
