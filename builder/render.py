@@ -22,6 +22,7 @@ import yaml
 
 from .models import Project, Variant, pick
 from .problems import Report
+from .reader import extensions_of
 from .yamlio import ALIAS_PROBLEM, first_alias
 
 LUNR_LANGUAGES = {
@@ -142,6 +143,15 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
             "mkdocs-nav",
             "nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it",
         )
+    for name in extensions_of(base)[0]:
+        if name in _INCLUDING_EXTENSIONS:
+            report.error(
+                "mkdocs.yml",
+                _line_of_text(project.root / "mkdocs.yml", name),
+                "mkdocs-extension",
+                f"markdown_extensions: {name} reads files while MkDocs renders, after partnerkb has gated the pages "
+                "(an included file would reach every tier); remove it",
+            )
     captured = _capture_mkdocs_log()
     try:
         with tempfile.TemporaryDirectory() as site:
@@ -156,6 +166,15 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
             key = re.match(r"Config value '(\w+)'", message)
             line = _line_of_key(project.root / "mkdocs.yml", key.group(1)) if key else 1
             add("mkdocs.yml", line, "mkdocs-config", message.replace("\n", " "))
+
+
+# Extensions that pull other files into a page at render time, past the gating of its text.
+_INCLUDING_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
+
+
+def _line_of_text(path: Path, text: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next((number for number, line in enumerate(lines, start=1) if text in line), 1)
 
 
 def _line_of_key(path: Path, key: str) -> int:

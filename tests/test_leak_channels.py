@@ -280,6 +280,11 @@ def test_symlinks_are_refused_with_a_located_error(tiny: Path, tmp_path: Path, l
     assert not (tmp_path / "dist").exists()
 
 
+def test_an_extension_that_includes_files_at_render_time_is_refused(tiny: Path) -> None:
+    output = refused(tiny, "mkdocs.yml", "  - attr_list\n", "  - attr_list\n  - pymdownx.snippets\n")
+    assert "mkdocs.yml:8: markdown_extensions: pymdownx.snippets reads files while MkDocs renders" in output, output
+
+
 def test_a_collateral_template_cannot_include_through_a_link(tmp_path: Path) -> None:
     from builder.collateral import environment
 
