@@ -17,7 +17,7 @@ import io
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -212,9 +212,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str]) -> list[Problem]:
+def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str], plans: Mapping[str, Plan] | None = None) -> list[Problem]:
     """Each partner kit under `<region>/partners/` is in its partner's region, holds no other partner's data,
-    and, like a tier tree, no content hidden from its partner's tier."""
+    and, like a tier tree, no content hidden from its partner's tier (the plans, by variant id, when
+    they are made already)."""
     owners: dict[str, set[str]] = {}
     for partner in project.partners:
         for text in partner.identity():
@@ -240,7 +241,8 @@ def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str]) 
                 continue
             variant = Variant(owner.region, owner.tier, project.program.versions[0])
             if variant.id not in tier_indexes:
-                tier_indexes[variant.id] = _PhraseIndex(forbidden_phrases(plan_variant(project, variant), partner_sources, certifications))
+                plan = plans[variant.id] if plans and variant.id in plans else plan_variant(project, variant)
+                tier_indexes[variant.id] = _PhraseIndex(forbidden_phrases(plan, partner_sources, certifications))
             problems += _kit_leaks(kit, out, shown_as, owner.id, owners, index, reader)
             problems += _kit_tier_leaks(kit, out, shown_as, variant, tier_indexes[variant.id], reader)
     return problems

@@ -27,7 +27,7 @@ from .problems import ProblemsFound, Report
 from .publish import publish, write_tier_roots
 from .reader import check_pages
 from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
-from .sources import snapshot_folder
+from .sources import CACHE, snapshot_folder
 from .stage import Plan, plan_variant, write_variant
 
 DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
@@ -93,7 +93,7 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
     # The renderer's own parser reads every page that names a gate: what it reads differently is an error.
     parser = markdown_parser(root)
     for content in project.contents.values():
-        check_pages(parser, content.pages, report)
+        check_pages(parser, content.pages, report, root / CACHE / "gates")
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
     check_links(project, plans.values(), report)
     check_base_config(project, project.program.variants()[0], report)
@@ -169,7 +169,7 @@ def build(
                 # Only a tree that passed the audit is kept for reuse.
                 if not leaks and plan.variant.id in rendered.keys:
                     cache.store(project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id)
-            report.extend(audit_kits(project, staging, out, regions))
+            report.extend(audit_kits(project, staging, out, regions, checked.plans))
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)

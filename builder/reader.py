@@ -18,12 +18,16 @@ every gate cut), and `GateNet` is the last line of defence inside MkDocs itself:
 
 from __future__ import annotations
 
+import hashlib
 import html
+import json
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import markdown
@@ -190,6 +194,12 @@ class Parser:
     def __init__(self, base: dict[str, Any]) -> None:
         names, configs = extensions_of(base)
         self.markdown = markdown.Markdown(extensions=[*names, GateProbe()], extension_configs=configs)
+        # What a reading depends on besides the text: the extensions, their versions, and this code.
+        self.identity = json.dumps([names, configs], sort_keys=True, default=repr).encode()
+        for package in ("Markdown", "pymdown-extensions"):
+            self.identity += f"\0{package}=={metadata.version(package)}".encode()
+        for module in (__file__, gate.__file__):
+            self.identity += hashlib.sha256(Path(module).read_bytes()).digest()
 
     def html(self, text: str) -> str:
         self.markdown.reset()
@@ -303,8 +313,27 @@ def _check_extents(parser: Parser, page: Page, text: list[str], reading: _Readin
         report.error(page.source, min(gates) + 1, "gate-misread", message)
 
 
-def check_pages(parser: Parser, pages: Iterable[Page], report: Report) -> None:
-    """`check_page` for every page that names a gate anywhere."""
+def check_pages(parser: Parser, pages: Iterable[Page], report: Report, verdicts: Path | None = None) -> None:
+    """`check_page` for every page that names a gate anywhere.
+
+    With `verdicts` (a cache folder), a page found right before is not read again while its text,
+    its gates, the parser's extensions and this code stay the same: the check is a pure function of them.
+    """
     for page in pages:
-        if gate.GATE_MARKER.search(page.text):
-            check_page(parser, page, report)
+        if not gate.GATE_MARKER.search(page.text):
+            continue
+        passed = verdicts / _verdict_key(parser, page) if verdicts is not None else None
+        if passed is not None and passed.exists():
+            continue
+        found = Report()
+        check_page(parser, page, found)
+        report.extend(found.problems)
+        if passed is not None and not found.problems:
+            passed.parent.mkdir(parents=True, exist_ok=True)
+            passed.touch()
+
+
+def _verdict_key(parser: Parser, page: Page) -> str:
+    digest = hashlib.sha256(parser.identity)
+    digest.update(f"{page.source}\0{page.gates!r}\0".encode() + page.text.encode())
+    return digest.hexdigest()

@@ -128,6 +128,13 @@ def test_a_gate_marker_where_no_gate_can_be_is_an_error(tiny: Path, tmp_path: Pa
     assert f"content/guide.md:{line}: " in output and reason in output, output
 
 
+def test_a_page_read_before_is_read_again_once_it_changes(tiny: Path) -> None:
+    code, output = run("check", "--project", str(tiny))
+    assert code == 0 and list((tiny / ".partnerkb-cache/gates").iterdir()), output  # verdicts of the pages found right
+    output = refused(tiny, "content/guide.md", "# Guide\n", "# Guide\n\n| a | b |\n|---|---|\n| x /// tier | gold |\n")
+    assert "content/guide.md:10: a gate marker outside any gate" in output, output
+
+
 def test_the_renderer_is_the_judge_of_where_a_gate_ends(tiny: Path) -> None:
     # Raw HTML around a closing fence (and an opening one to balance it): the scanner ends the gate
     # there and reads the gated words as a details block, the renderer reads raw HTML inside the gate.
