@@ -22,6 +22,7 @@ import hashlib
 import html
 import json
 import re
+import secrets
 import xml.etree.ElementTree as etree
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,11 +41,13 @@ from .problems import Report
 
 # What MkDocs always adds to the extensions a mkdocs.yml names.
 _MKDOCS_EXTENSIONS = ("toc", "tables", "fenced_code")
-_TOKEN = "pkbgate{}x"
-_TOKEN_RE = re.compile(r"pkbgate(\d+)x")
+# Line tokens carry a number drawn anew in every process, so that no page can forge one.
+_NONCE = secrets.token_hex(6)
+_TOKEN = f"pkb{_NONCE}g{{}}x"
+_TOKEN_RE = re.compile(rf"pkb{_NONCE}g(\d+)x")
+_END = f"pkb{_NONCE}e{{}}x"
+_END_RE = re.compile(rf"pkb{_NONCE}e(\d+)x")
 _FENCE_RUN = re.compile(r"/{3,}")
-_END = "pkbend{}x"
-_END_RE = re.compile(r"pkbend(\d+)x")
 _GATE_ATTRIBUTE = "data-pkb-gate"
 # A gate fence where the parser could see one: after blockquote markers and indentation only.
 _LINE_START_MARKER = re.compile(r"^(?:[ \t]*>)*[ \t]*" + gate.GATE_MARKER.pattern)
