@@ -252,10 +252,8 @@ def _kit_leaks(
     kit: Path, out: Path, shown_as: Path, owner: str, owners: dict[str, set[str]], index: _PhraseIndex, reader: _Reader
 ) -> list[Problem]:
     leaks = []
-    for path in sorted(p for p in kit.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        words = reader.words(path, data, _sha256(data))
-        for phrase in index.found_in(words) if words else []:
+    for path, words in _file_words(kit, reader):
+        for phrase in index.found_in(words):
             if owner not in owners[phrase.text]:
                 others = ", ".join(sorted(owners[phrase.text]))
                 message = f"leak: data of partner '{others}' in the kit of '{owner}': \"{phrase.text[:80]}\""
@@ -263,12 +261,19 @@ def _kit_leaks(
     return leaks
 
 
-def _kit_tier_leaks(kit: Path, out: Path, shown_as: Path, variant: Variant, index: _PhraseIndex, reader: _Reader) -> list[Problem]:
-    leaks = []
-    for path in sorted(p for p in kit.rglob("*") if p.is_file()):
+def _file_words(folder: Path, reader: _Reader) -> Iterator[tuple[Path, str]]:
+    """Each readable file below `folder` with its normalized words (decoded once, whoever asks)."""
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         data = path.read_bytes()
         words = reader.words(path, data, _sha256(data))
-        for phrase in index.found_in(words) if words else []:
+        if words:
+            yield path, words
+
+
+def _kit_tier_leaks(kit: Path, out: Path, shown_as: Path, variant: Variant, index: _PhraseIndex, reader: _Reader) -> list[Problem]:
+    leaks = []
+    for path, words in _file_words(kit, reader):
+        for phrase in index.found_in(words):
             message = f"leak: text of '{phrase.source}' hidden from {_who(variant)}, in a kit of that tier: \"{phrase.text[:80]}\""
             leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-text", message))
     return leaks

@@ -145,7 +145,9 @@ def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any
 
 
 def read_text(path: Path, relative: str, report: Report) -> str | None:
-    """A file as text (a UTF-8 byte-order mark dropped, line endings made "\n"), or None with the reason reported as `relative`."""
+    """A file as text (a UTF-8 byte-order mark dropped, every line ending a line feed), or None with the reason reported as `relative`.
+
+    A symbolic link is refused: nothing from outside the project is read."""
     if path.is_symlink():
         report.error(relative, 1, "symlink", symlink_problem(path))
         return None
@@ -163,7 +165,7 @@ def read_text(path: Path, relative: str, report: Report) -> str | None:
         line = data[: exc.start].count(b"\n") + 1
         report.error(relative, line, "encoding", f"not UTF-8 text: byte 0x{data[exc.start]:02x} cannot be decoded (save the file as UTF-8)")
         return None
-    # Once, here, as Python-Markdown does: every later reader splits lines on "\n" alone.
+    # Once, here, as Python-Markdown does: every later reader splits lines on line feeds alone.
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
