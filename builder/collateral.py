@@ -24,10 +24,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from .gate import GATE_MARKER
 from .models import Gating, GeneratedPage, Locale, Program, Region, Tier
 from .problems import Report, Severity, did_you_mean
 from .schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
-from .yamlio import YamlMap, load_file
+from .yamlio import YamlMap, load_file, read_text
 
 FOLDER = "content/collateral"
 KINDS = ("one-pager", "solution-brief", "email", "social-banner")
@@ -138,6 +139,8 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
             "missing-file",
             f"template: no file '{FOLDER}/{folder.name}/{template}'",
         )
+    else:
+        _check_no_gates(folder / template, f"{FOLDER}/{folder.name}/{template}", report)
     tier, regions = tier_and_regions(data, source, "", program, report)
     titles = translations(data, "title", source, program, report)
     summaries = translations(data, "summary", source, program, report)
@@ -147,6 +150,15 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
         folder.name, source, folder, titles, summaries, data["kind"], tuple(data["formats"]), data["co_brandable"], texts, template,
         data.get("page_size", "A4"), tier, regions,
     )  # fmt: skip
+
+
+def _check_no_gates(path: Path, shown: str, report: Report) -> None:
+    """A template is HTML, not Markdown: a `/// tier` block in it would reach every partner it is offered to."""
+    text = read_text(path, shown, report)
+    for number, line in enumerate((text or "").split("\n"), start=1):
+        if GATE_MARKER.search(line):
+            message = "a '///' gate in a collateral template is not applied: gate the item with 'tier:' and 'regions:' in collateral.yml"
+            report.error(shown, number, "gate-in-data", message)
 
 
 class _OwnFolder(jinja2.FileSystemLoader):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ def find_links(lines: list[str], page_path: str) -> list[Link]:
     """Every link of the text to a file under content/ (external URLs and pure anchors left out)."""
     found = []
     for number, line in enumerate(lines, start=1):
-        targets = _INLINE.findall(line) + _HTML.findall(line)
+        # An attribute's value is read by the browser with its character references decoded.
+        targets = _INLINE.findall(line) + [html.unescape(value) for value in _HTML.findall(line)]
         reference = _REFERENCE.match(line)
         if reference:
             targets.append(reference.group(1))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import gate, reader, training
@@ -159,19 +160,17 @@ def markdown_parser(root: Path) -> reader.Parser:
 
 def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...], languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
     """Which pages name each asset: by a link that resolves to it, or by its file name in any other way
-    (plain or percent-encoded); a language's copy (`plan.de.svg`) is named wherever `plan.svg` is.
+    (plain, percent-encoded or as HTML entities); a language's copy (`plan.de.svg`) is named wherever `plan.svg` is.
     The safe side of deciding what an asset belongs to."""
     links = {p.source: {link.target for link in find_links(p.text.split("\n"), p.path)} for p in pages}
+    # The text as written, and as a browser would read names in it: entities and percent-escapes decoded.
+    texts = {p.source: f"{p.text}\n{unquote(html.unescape(p.text))}" for p in pages}
     mentions = {}
     for asset in assets:
         names = {asset, without_language(asset, languages)}
-        spellings = {spelling for name in names for spelling in _spellings(PurePosixPath(name).name)}
-        mentions[asset] = frozenset(p.source for p in pages if names & links[p.source] or any(s in p.text for s in spellings))
+        spellings = {PurePosixPath(name).name for name in names}
+        mentions[asset] = frozenset(p.source for p in pages if names & links[p.source] or any(s in texts[p.source] for s in spellings))
     return mentions
-
-
-def _spellings(name: str) -> set[str]:
-    return {name, quote(name), quote(name, safe="")}
 
 
 def without_language(asset: str, languages: tuple[str, ...]) -> str:
@@ -373,6 +372,9 @@ def load_content(
     content: Path, prefix: str, program: Program, report: Report, parser: reader.Parser, product_ids: set[str] | None = None
 ) -> Content:
     """Read every page and list every asset of one version's content folder (named `prefix` in messages)."""
+    if content.is_symlink():
+        report.error(prefix.rstrip("/"), 1, "symlink", symlink_problem(content))
+        return Content(content, (), (), training=training.Training())
     if not content.is_dir():
         report.error(prefix.rstrip("/"), 1, "missing-file", "folder not found")
         return Content(content, (), (), training=training.Training())

@@ -188,7 +188,10 @@ def symlink_problem(path: Path) -> str:
 
 
 def report_symlinks(folder: Path, shown: str, report: Report) -> None:
-    """Every symbolic link below `folder` is an error, named as `shown` + its path."""
+    """Every symbolic link below `folder`, and the folder itself, is an error, named as `shown` + its path."""
+    if folder.is_symlink():
+        report.error(shown.rstrip("/"), 1, "symlink", symlink_problem(folder))
+        return
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):

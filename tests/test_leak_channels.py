@@ -242,6 +242,16 @@ def test_a_gated_reference_to_a_public_definition_does_not_publish_the_asset(tin
     assert (tmp_path / "dist/na/gold/1.0/img/roadmap.svg").is_file()
 
 
+def test_an_asset_named_with_html_entities_inside_a_gate_stays_out(tiny: Path, tmp_path: Path) -> None:
+    (tiny / "content/img/plan.svg").write_text(SVG.format("kqzsecret"), encoding="utf-8")
+    _asset_gated(tiny, "img/gold.svg")
+    edit(tiny, "content/guide.md", "![Gold diagram](img/gold.svg)", '![Gold diagram](img/gold.svg)\n<img alt="x" src="img/plan&#46;svg">')
+    code, output = build(tiny, tmp_path / "dist")
+    assert code == 0, output
+    assert _published(tmp_path / "dist", "plan.svg") == []
+    assert (tmp_path / "dist/na/gold/1.0/img/plan.svg").is_file()
+
+
 def test_a_gated_asset_whose_name_is_inside_a_public_ones_stays_out(tiny: Path, tmp_path: Path) -> None:
     (tiny / "content/img/box.svg").write_text(SVG.format("kqzsecret"), encoding="utf-8")
     (tiny / "content/img/inbox.svg").write_text(SVG.format("public inbox"), encoding="utf-8")
@@ -290,6 +300,18 @@ def test_symlinks_are_refused_with_a_located_error(tiny: Path, tmp_path: Path, l
 def test_an_extension_that_includes_files_at_render_time_is_refused(tiny: Path) -> None:
     output = refused(tiny, "mkdocs.yml", "  - attr_list\n", "  - attr_list\n  - pymdownx.snippets\n")
     assert "mkdocs.yml:8: markdown_extensions: pymdownx.snippets reads files while MkDocs renders" in output, output
+
+
+def test_a_symlinked_content_folder_is_refused(tiny: Path, tmp_path: Path) -> None:
+    (tiny / "content").rename(tmp_path / "elsewhere")
+    os.symlink(tmp_path / "elsewhere", tiny / "content")
+    code, output = build(tiny, tmp_path / "dist")
+    assert code == 1 and "content:1: a symbolic link to a folder" in output, output
+
+
+def test_a_gate_in_a_collateral_template_is_an_error(tiny: Path) -> None:
+    output = refused(tiny, "content/collateral/one-pager/template.html", "</body>", f"/// tier | gold\n{GATED}\n///\n</body>")
+    assert "content/collateral/one-pager/template.html:" in output and "a '///' gate in a collateral template is not applied" in output
 
 
 def test_a_collateral_template_cannot_include_through_a_link(tmp_path: Path) -> None:
