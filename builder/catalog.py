@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import html
 import io
 from collections.abc import Mapping
@@ -66,6 +67,10 @@ class Sku:
     regions: frozenset[str] | None
     prices: Mapping[str, Decimal]
 
+    @functools.cached_property
+    def gating(self) -> Gating:
+        return Gating(self.min_tier, self.regions)
+
 
 @dataclass(frozen=True)
 class Product:
@@ -88,10 +93,14 @@ class Product:
     lines: Mapping[str, int]  # of each key in the file, for messages
 
     def visible_to(self, region: Region, tier: Tier) -> bool:
-        return Gating(self.min_tier, self.regions).visible_to(region, tier)
+        return self.gating.visible_to(region, tier)
+
+    @functools.cached_property
+    def gating(self) -> Gating:
+        return Gating(self.min_tier, self.regions)
 
     def skus_for(self, region: Region, tier: Tier) -> tuple[Sku, ...]:
-        return tuple(s for s in self.skus if Gating(s.min_tier, s.regions).visible_to(region, tier))
+        return tuple(s for s in self.skus if s.gating.visible_to(region, tier))
 
     def discount(self, tier: Tier) -> Decimal:
         return self.discounts.get(tier.id, Decimal(str(tier.discount)))

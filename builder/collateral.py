@@ -74,8 +74,12 @@ class Collateral:
     min_tier: Tier
     regions: frozenset[str] | None
 
+    @functools.cached_property
+    def gating(self) -> Gating:
+        return Gating(self.min_tier, self.regions)
+
     def offered_to(self, region: Region, tier: Tier) -> bool:
-        return Gating(self.min_tier, self.regions).visible_to(region, tier)
+        return self.gating.visible_to(region, tier)
 
     def texts_in(self, lang: str, default: str) -> dict[str, str]:
         return {**self.texts.get(default, {}), **self.texts.get(lang, {})}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,7 +141,7 @@ class Page:
     gates: tuple[Gate, ...]
     prefix: str = "content/"  # how its version's content folder is named in messages
 
-    @property
+    @functools.cached_property
     def gating(self) -> Gating:
         return Gating(self.min_tier, self.regions, self.teaser)
 

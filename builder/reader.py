@@ -270,7 +270,7 @@ def check_page(parser: Parser, page: Page, report: Report) -> None:
             report.error(page.source, number + 1, "gate-misread", message)
             problems = True
     if not problems and page.gates:
-        _check_extents(parser, page, text, reading, report)
+        _check_extents(parser, page, probe_lines, reading, report)
 
 
 def _marker_problem(contexts: set[str], scanned: bool) -> str | None:
@@ -285,7 +285,7 @@ def _marker_problem(contexts: set[str], scanned: bool) -> str | None:
     return f"a gate marker outside any gate: {reason}"
 
 
-def _check_extents(parser: Parser, page: Page, text: list[str], reading: _Reading, report: Report) -> None:
+def _check_extents(parser: Parser, page: Page, probe_lines: list[str], reading: _Reading, report: Report) -> None:
     """Each gate ends, for the parser, at the line where the scanner ends it, and holds the same words.
 
     The scanner's reading is made explicit and handed to the parser: every gate it found gets fences
@@ -294,7 +294,7 @@ def _check_extents(parser: Parser, page: Page, text: list[str], reading: _Readin
     the gate, and every word must be in the same gates as in the parser's reading of the page itself;
     otherwise (a closing fence inside raw HTML, say) the two end a gate at different lines.
     """
-    explicit = tagged(text)[0]
+    explicit = list(probe_lines)
     ends: dict[int, str] = {}
     for index, found in enumerate(page.gates):
         fence = "/" * (20 + index)

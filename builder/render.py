@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
         if name in _INCLUDING_EXTENSIONS:
             report.error(
                 "mkdocs.yml",
-                _line_of_text(project.root / "mkdocs.yml", name),
+                _first_line(project.root / "mkdocs.yml", re.compile(re.escape(name)).search),
                 "mkdocs-extension",
                 f"markdown_extensions: {name} reads files while MkDocs renders, after partnerkb has gated the pages "
                 "(an included file would reach every tier); remove it",
@@ -172,14 +173,15 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
 _INCLUDING_EXTENSIONS = ("pymdownx.snippets", "markdown_include.include", "mdx_include")
 
 
-def _line_of_text(path: Path, text: str) -> int:
+def _first_line(path: Path, matches: Callable[[str], object]) -> int:
+    """The number of the first line of `path` that `matches`, else 1."""
     lines = path.read_text(encoding="utf-8").splitlines()
-    return next((number for number, line in enumerate(lines, start=1) if text in line), 1)
+    return next((number for number, line in enumerate(lines, start=1) if matches(line)), 1)
 
 
 def _line_of_key(path: Path, key: str) -> int:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return next((number for number, line in enumerate(lines, start=1) if line.startswith(f"{key}:")), 1)
+    """The line of a top-level key of mkdocs.yml."""
+    return _first_line(path, lambda line: line.startswith(f"{key}:"))
 
 
 def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], docs_dir: Path, site_dir: Path) -> dict[str, Any]:
