@@ -1,290 +1,249 @@
-"""The no-leak promise, verified on a built output against the project's sources.
+"""The no-leak promise, verified on a built output with evidence independent of the build's plan.
 
-For every variant tree, the plan of that variant (the same one the build used) names the text it
-must not contain and the assets it must not carry. Every output file is decoded (HTML and XML
-without tags and entities, JSON string by string with its escapes, `.gz` unpacked) and searched for
-that text; hidden assets are found by content hash, whatever their name. Files are read one at a
-time, so memory does not grow with the size of the output.
+`evidence` reads the sources again, its own way, and says for each tree what it must not contain:
+rare words, phrases and asset hashes of everything hidden from it. Here every file of the tree is
+decoded (`decode`: whatever its name, nothing unread) and compared with that evidence, word by word
+and phrase by phrase after the same folding. A file the audit cannot read is reported as
+unchecked, which fails the audit under `--strict`. Files are read one at a time; the text of files
+that many trees share (theme scripts and styles) is kept by content hash, within a bound.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import hashlib
-import html
-import io
-import json
-import re
-from collections import Counter
-from collections.abc import Iterator, Mapping
+import time
+from collections import Counter, OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from .decode import decode
+from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
+from .load import markdown_parser
 from .models import Project, Variant
-from .problems import Problem, Report, Severity
-from .stage import Plan, plan_variant
+from .problems import Problem, Severity
 
-_TAG = re.compile(r"<[^>]*>")
-_LINK_TARGET = re.compile(r"\]\([^)]*\)")
-_NON_WORD = re.compile(r"[\W_]+")
-# Shorter hidden lines ("Next steps", "Vault") are too common to prove a leak; Japanese and Chinese
-# say as much in fewer characters.
-_MIN_PHRASE = 16
-_MIN_PHRASE_CJK = 8
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_CACHED_BYTES = 1 << 20
-
-
-def normalize(text: str) -> str:
-    """Lower-case words separated by single spaces: what survives Markdown, HTML and JSON alike."""
-    return _NON_WORD.sub(" ", text.lower()).strip()
-
-
-def _markdown_words(line: str) -> str:
-    return normalize(_TAG.sub(" ", _LINK_TARGET.sub("] ", line)))
-
-
-@dataclass(frozen=True)
-class Phrase:
-    text: str  # normalized words, single spaces
-    source: str
-
-    @property
-    def pairs(self) -> list[tuple[str, str]]:
-        words = self.text.split(" ")
-        return list(zip(words, words[1:], strict=False))
-
-
-def forbidden_phrases(plan: Plan, skip: frozenset[str] | set[str] = frozenset(), also_shown: tuple[str, ...] = ()) -> list[Phrase]:
-    """Hidden lines long enough to prove a leak, minus those the variant also shows legitimately.
-
-    `skip` names sources whose hidden text is checked elsewhere; `also_shown` is text that the output
-    checked shows on purpose besides the plan's pages.
-
-    Generated pages count as shown too: their data (a product's description) may repeat a gated page's
-    title on purpose. So the generators themselves must show only what a variant may see; the tests
-    of catalog and training check their output directly.
-    """
-    shown = " \n ".join([*(_markdown_words(line) for page in plan.pages for line in page.text.split("\n")), *map(normalize, also_shown)])
-    phrases: dict[str, Phrase] = {}
-    for hidden in plan.hidden:
-        if hidden.source in skip:
-            continue
-        words = _markdown_words(hidden.text)
-        too_short = not hidden.code and len(words) < (_MIN_PHRASE_CJK if _CJK.search(words) else _MIN_PHRASE)
-        if too_short or not words or words in shown:
-            continue
-        phrases.setdefault(words, Phrase(words, hidden.source))
-    return list(phrases.values())
+_CACHED_CHARACTERS = 64 << 20
+_CACHED_LINES = 200_000
+_WORDS_SHOWN = 5
 
 
 class _PhraseIndex:
     """Phrases filed under their rarest word, so that a file is compared only with phrases it may hold.
 
-    A candidate is then checked against the file's pairs of adjacent words (a set lookup each)
-    before the full text is searched for it: most candidates fail there, cheaply.
+    A candidate is then checked against the file's words (a set lookup each) before the full text
+    is searched for it: most candidates fail there, cheaply.
     """
 
-    def __init__(self, phrases: list[Phrase]) -> None:
-        frequency = Counter(word for phrase in phrases for word in set(phrase.text.split(" ")))
-        self.by_word: dict[str, list[tuple[Phrase, list[tuple[str, str]]]]] = {}
+    def __init__(self, phrases: Mapping[str, str]) -> None:
+        frequency = Counter(word for phrase in phrases for word in set(phrase.split(" ")))
+        self.by_word: dict[str, list[tuple[str, frozenset[str]]]] = {}
         for phrase in phrases:
-            rarest = min(phrase.text.split(" "), key=lambda word: (frequency[word], word))
-            self.by_word.setdefault(rarest, []).append((phrase, phrase.pairs))
-        self.words = frozenset(self.by_word)
+            words = frozenset(phrase.split(" "))
+            rarest = min(words, key=lambda word: (frequency[word], word))
+            self.by_word.setdefault(rarest, []).append((phrase, words))
 
-    def found_in(self, words: str) -> list[Phrase]:
-        """The phrases that `words` (normalized text) contains."""
-        tokens = words.split(" ")
-        candidates = self.words.intersection(tokens)
+    def found_in(self, text: _Text) -> list[str]:
+        """The phrases that a file's text contains."""
+        candidates = [
+            phrase
+            for word in sorted(self.by_word.keys() & text.words)
+            for phrase, words in self.by_word[word]
+            if words <= text.words
+        ]
         if not candidates:
             return []
-        pairs = set(zip(tokens, tokens[1:], strict=False))
-        padded = f" {words} "
-        return [
-            phrase
-            for word in sorted(candidates)
-            for phrase, phrase_pairs in self.by_word[word]
-            if all(pair in pairs for pair in phrase_pairs) and f" {phrase.text} " in padded
-        ]
+        padded = f" {text.phrase} "
+        return [phrase for phrase in candidates if f" {phrase} " in padded]
 
 
-def _decode(path: Path, data: bytes) -> str | None:
-    """The readable text of any output file (whatever its name), or None for binary files."""
-    if data[:2] == b"\x1f\x8b":
-        try:
-            return _decode(path.with_suffix(""), gzip.decompress(data))
-        except (OSError, EOFError):
-            return None
-    if data.startswith(b"%PDF"):
-        return _pdf_text(data)
-    if b"\x00" in data:
-        return None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    if path.suffix == ".json":
-        with contextlib.suppress(ValueError):
-            text = " \n ".join(_strings(json.loads(text)))
-    # Both readings: without tags (words split by inline markup) and raw (comments, attributes).
-    return html.unescape(_TAG.sub(" ", text)) + " \n " + html.unescape(text)
+@dataclass(frozen=True)
+class _Text:
+    """A file as the audit compares it: its kind, its folded words, and its words in order."""
+
+    kind: str
+    words: frozenset[str]
+    phrase: str
+    checked: bool
 
 
-def _pdf_text(data: bytes) -> str | None:
-    """The text of every page of a PDF (fonts are subset, so the raw bytes would not show it)."""
-    import pypdf
+class FileReader:
+    """Decoded output files, kept by content hash (within a bound) for files that many trees share.
 
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        return " \n ".join(page.extract_text() or "" for page in reader.pages) + " \n " + str(reader.metadata or "")
-    except (pypdf.errors.PdfReadError, ValueError):
-        return None
-
-
-def _strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
-
-
-class _Reader:
-    """Normalized text of output files, kept by content hash for files that many trees share.
-
-    Theme scripts and styles are the same bytes in every tree; pages differ. Memory stays bounded:
-    only files up to `_CACHED_BYTES` are kept.
+    The pages of a tree repeat most of their lines (the navigation): each distinct line is folded
+    and split into words once.
     """
 
     def __init__(self) -> None:
-        self.cache: dict[str, str | None] = {}
+        self.cache: OrderedDict[str, _Text] = OrderedDict()
+        self.size = 0
+        self.lines: dict[str, frozenset[str]] = {}
+        self.phrases: dict[str, str] = {}
 
-    def words(self, path: Path, data: bytes, digest: str) -> str | None:
+    def read(self, data: bytes, digest: str) -> _Text:
         if digest in self.cache:
+            self.cache.move_to_end(digest)
             return self.cache[digest]
-        decoded = _decode(path, data)
-        words = normalize(decoded) if decoded is not None else None
-        if len(data) <= _CACHED_BYTES:
-            self.cache[digest] = words
-        return words
+        decoded = decode(data)
+        lines = (decoded.text or "").split("\n")
+        unique = set(lines)
+        for line in unique.difference(self.lines):
+            self._learn(line)
+        words = frozenset().union(*map(self.lines.__getitem__, unique))
+        phrase = " ".join(filter(None, map(self.phrases.__getitem__, lines)))
+        read = _Text(decoded.kind, words, phrase, decoded.text is not None)
+        self.cache[digest] = read
+        self.size += len(read.phrase)
+        while self.size > _CACHED_CHARACTERS and len(self.cache) > 1:
+            _, dropped = self.cache.popitem(last=False)
+            self.size -= len(dropped.phrase)
+        return read
+
+    def _learn(self, line: str) -> None:
+        """Fold a line not seen before: its words to compare, and its words in order."""
+        if len(self.lines) > _CACHED_LINES:
+            self.lines.clear()
+            self.phrases.clear()
+        in_order = tokens(fold(line))
+        self.lines[line] = frozenset(words_in(in_order))
+        self.phrases[line] = " ".join(in_order)
 
 
-def audit_tree(project: Project, plan: Plan, out: Path, shown_as: Path, reader: _Reader | None = None) -> list[Problem]:
-    """Check one variant tree, and the files at its tier's root; return each leak, naming file and source."""
-    reader = reader or _Reader()
-    content = project.content(plan.variant.version)
-    hidden_hashes = {_sha256((content.folder / a).read_bytes()): a for a in plan.hidden_assets}
-    index = _PhraseIndex(forbidden_phrases(plan))
-    tree = out / plan.variant.id
-    aliases = [tree.parent / alias for alias in plan.variant.version.aliases]
-    paths = [p for folder in (tree, *aliases) for p in sorted(folder.rglob("*")) if p.is_file()]
-    paths += sorted(p for p in tree.parent.iterdir() if p.is_file())
-    leaks: list[Problem] = []
+@dataclass(frozen=True)
+class TreeAudit:
+    """The problems found in one tree or kit, and how long the audit of it took."""
+
+    name: str
+    problems: list[Problem]
+    seconds: float
+
+
+def audit_files(evidence: Evidence, paths: list[Path], out: Path, shown_as: Path, reader: FileReader, owners: Mapping[str, str]) -> list[Problem]:
+    """Compare every file in `paths` with `evidence`; each leak named with file, evidence and source.
+
+    `owners` maps the sources of partner files to their partner, so that a partner's data is named as such.
+    """
+    index = _PhraseIndex(evidence.phrases)
+    problems: list[Problem] = []
     reported: set[str] = set()
     for path in paths:
         data = path.read_bytes()
-        digest = _sha256(data)
+        digest = hashlib.sha256(data).hexdigest()
         label = (shown_as / path.relative_to(out)).as_posix()
-        if digest in hidden_hashes:
-            message = f"leak: 'content/{hidden_hashes[digest]}' is used only by content hidden from {_who(plan.variant)}"
-            leaks.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
-        words = reader.words(path, data, digest) if index.words else None
-        for phrase in index.found_in(words) if words else []:
-            if phrase.text not in reported:  # once, in the first file that has it
-                reported.add(phrase.text)
-                message = f"leak: text of '{phrase.source}' hidden from {_who(plan.variant)}: \"{phrase.text[:80]}\""
-                leaks.append(Problem(label, 1, Severity.ERROR, "leak-text", message))
-    return leaks
-
-
-def _who(variant: Variant) -> str:
-    return f"tier '{variant.tier.id}' of region '{variant.region.id}'"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def audit_kits(project: Project, out: Path, shown_as: Path, regions: list[str], plans: Mapping[str, Plan] | None = None) -> list[Problem]:
-    """Each partner kit under `<region>/partners/` is in its partner's region, holds no other partner's data,
-    and, like a tier tree, no content hidden from its partner's tier (the plans, by variant id, when
-    they are made already)."""
-    owners: dict[str, set[str]] = {}
-    for partner in project.partners:
-        for text in partner.identity():
-            owners.setdefault(normalize(text), set()).add(partner.id)
-    index = _PhraseIndex([Phrase(text, "") for text in owners if text])
-    known = {p.id: p for p in project.partners}
-    partner_sources = {p.source for p in project.partners}
-    # A dashboard names the certifications the next tiers require, whoever may take their paths.
-    paths = project.content(project.program.versions[0]).training.paths
-    required = {path_id for tier in project.program.tiers for path_id, _ in tier.certified}
-    certifications = tuple(name for path in paths if path.id in required for name in path.certifications.values())
-    tier_indexes: dict[str, _PhraseIndex] = {}
-    problems: list[Problem] = []
-    reader = _Reader()
-    for region in regions:
-        folder = out / region / "partners"
-        for kit in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
-            label = (shown_as / kit.relative_to(out)).as_posix()
-            owner = known.get(kit.name)
-            if owner is None or owner.region.id != region:
-                why = f"of partner '{owner.id}' of region '{owner.region.id}'" if owner else f"of no partner ('{kit.name}')"
-                problems.append(Problem(label, 1, Severity.ERROR, "leak-kit", f"leak: a kit {why} is in region '{region}'"))
-                continue
-            variant = Variant(owner.region, owner.tier, project.program.versions[0])
-            if variant.id not in tier_indexes:
-                plan = plans[variant.id] if plans and variant.id in plans else plan_variant(project, variant)
-                tier_indexes[variant.id] = _PhraseIndex(forbidden_phrases(plan, partner_sources, certifications))
-            problems += _kit_leaks(kit, out, shown_as, owner.id, owners, index, reader)
-            problems += _kit_tier_leaks(kit, out, shown_as, variant, tier_indexes[variant.id], reader)
+        if digest in evidence.assets:
+            message = f"leak: '{evidence.assets[digest]}' is used only by content hidden from {evidence.reader}"
+            problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
+        text = reader.read(data, digest)
+        if not text.checked:
+            problems.append(Problem(label, 1, Severity.WARNING, "audit-unchecked", f"unchecked: a {text.kind} file, which the audit cannot read"))
+            continue
+        in_phrases: set[str] = set()
+        for phrase in index.found_in(text):
+            in_phrases.update(phrase.split(" "))
+            if phrase not in reported:  # once, in the first file that has it
+                reported.add(phrase)
+                problems.append(_phrase_leak(label, phrase, evidence.phrases[phrase], evidence.reader, owners))
+        words = sorted(word for word in text.words if word in evidence.words and word not in in_phrases and word not in reported)
+        if words:
+            reported.update(words)
+            problems.append(_word_leak(label, words, evidence))
     return problems
 
 
-def _kit_leaks(
-    kit: Path, out: Path, shown_as: Path, owner: str, owners: dict[str, set[str]], index: _PhraseIndex, reader: _Reader
-) -> list[Problem]:
-    leaks = []
-    for path, words in _file_words(kit, reader):
-        for phrase in index.found_in(words):
-            if owner not in owners[phrase.text]:
-                others = ", ".join(sorted(owners[phrase.text]))
-                message = f"leak: data of partner '{others}' in the kit of '{owner}': \"{phrase.text[:80]}\""
-                leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-partner", message))
-    return leaks
+def _phrase_leak(label: str, phrase: str, source: str, reader: Reader, owners: Mapping[str, str]) -> Problem:
+    owner = owners.get(source)
+    if reader.partner and owner and owner != reader.partner:
+        message = f"leak: data of partner '{owner}' in the kit of '{reader.partner}': \"{phrase[:80]}\""
+        return Problem(label, 1, Severity.ERROR, "leak-partner", message)
+    return Problem(label, 1, Severity.ERROR, "leak-text", f"leak: text of '{source}' hidden from {reader}: \"{phrase[:80]}\"")
 
 
-def _file_words(folder: Path, reader: _Reader) -> Iterator[tuple[Path, str]]:
-    """Each readable file below `folder` with its normalized words (decoded once, whoever asks)."""
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        words = reader.words(path, data, _sha256(data))
-        if words:
-            yield path, words
+def _word_leak(label: str, words: list[str], evidence: Evidence) -> Problem:
+    named = ", ".join(f"'{word}' (from '{evidence.words[word]}')" for word in words[:_WORDS_SHOWN])
+    more = f" and {len(words) - _WORDS_SHOWN} more" if len(words) > _WORDS_SHOWN else ""
+    plural = "s" if len(words) > 1 else ""
+    message = f"leak: the word{plural} {named}{more}, found only in content hidden from {evidence.reader}"
+    return Problem(label, 1, Severity.ERROR, "leak-word", message)
 
 
-def _kit_tier_leaks(kit: Path, out: Path, shown_as: Path, variant: Variant, index: _PhraseIndex, reader: _Reader) -> list[Problem]:
-    leaks = []
-    for path, words in _file_words(kit, reader):
-        for phrase in index.found_in(words):
-            message = f"leak: text of '{phrase.source}' hidden from {_who(variant)}, in a kit of that tier: \"{phrase.text[:80]}\""
-            leaks.append(Problem((shown_as / path.relative_to(out)).as_posix(), 1, Severity.ERROR, "leak-text", message))
-    return leaks
+def tree_files(out: Path, variant: Variant) -> list[Path]:
+    """The files of a variant tree: its folder, its version aliases, and the files at its tier's root."""
+    tree = out / variant.id
+    aliases = [tree.parent / alias for alias in variant.version.aliases]
+    paths = [p for folder in (tree, *aliases) for p in sorted(folder.rglob("*")) if p.is_file()]
+    return paths + sorted(p for p in tree.parent.iterdir() if p.is_file())
 
 
-def audit_output(project: Project, out: Path, shown_as: Path, report: Report) -> int:
-    """Audit every variant tree and every partner kit found under `out`; return the number of trees and kits."""
-    plans = [plan_variant(project, v) for v in project.program.variants() if (out / v.id).is_dir()]
-    reader = _Reader()
-    for plan in plans:
-        report.extend(audit_tree(project, plan, out, shown_as, reader))
+class Auditor:
+    """The evidence of a project, read once, and the audit of its trees and kits against it."""
+
+    def __init__(self, project: Project, partners_dir: Path | None = None) -> None:
+        self.project = project
+        program = project.program
+        self.partners = partners_dir or project.root / "partners"
+        self.ranks = {tier.id: tier.rank for tier in program.tiers}
+        parser = markdown_parser(project.root)
+        self.corpora: dict[str, Corpus] = {
+            version.name: read_corpus(project.root, project.content(version).folder, self.partners, parser, program.languages)
+            for version in program.versions
+        }
+        latest = self.corpora[program.versions[0].name]
+        self.owners = latest.partner_sources
+        # A dashboard names the certifications the next tiers require, whoever may take their paths.
+        paths = project.content(program.versions[0]).training.paths
+        required = {path_id for tier in program.tiers for path_id, _ in tier.certified}
+        self.certifications = tuple(name for path in paths if path.id in required for name in path.certifications.values())
+
+    def tree_evidence(self, variant: Variant) -> Evidence:
+        reader = Reader(variant.region.id, variant.tier.id, self.ranks)
+        return evidence_for(self.corpora[variant.version.name], reader)
+
+    def kit_evidence(self, partner_id: str) -> Evidence | None:
+        """A kit's evidence, as a tree of its partner's tier in the current version; None for a kit of no partner."""
+        corpus = self.corpora[self.project.program.versions[0].name]
+        if partner_id not in corpus.partners:
+            return None
+        region, tier = corpus.partners[partner_id]
+        return evidence_for(corpus, Reader(region, tier, self.ranks, partner_id), self.certifications)
+
+    def audit_kits(self, out: Path, shown_as: Path, regions: list[str], reader: FileReader | None = None) -> list[TreeAudit]:
+        """Every kit folder under `<region>/partners/`: in its partner's region, and holding only what its partner may see."""
+        reader = reader or FileReader()
+        audits = []
+        for region in regions:
+            folder = out / region / "partners"
+            for kit in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
+                started = time.monotonic()
+                problems = self._audit_kit(region, kit, out, shown_as, reader)
+                audits.append(TreeAudit(f"{region}/partners/{kit.name}", problems, time.monotonic() - started))
+        return audits
+
+    def _audit_kit(self, region: str, kit: Path, out: Path, shown_as: Path, reader: FileReader) -> list[Problem]:
+        evidence = self.kit_evidence(kit.name)
+        label = (shown_as / kit.relative_to(out)).as_posix()
+        if evidence is None or evidence.reader.region != region:
+            why = f"of partner '{kit.name}' of region '{evidence.reader.region}'" if evidence else f"of no partner ('{kit.name}')"
+            return [Problem(label, 1, Severity.ERROR, "leak-kit", f"leak: a kit {why} is in region '{region}'")]
+        paths = sorted(p for p in kit.rglob("*") if p.is_file())
+        return audit_files(evidence, paths, out, shown_as, reader, self.owners)
+
+
+def audit_tree(evidence: Evidence, variant: Variant, out: Path, shown_as: Path, owners: Mapping[str, str]) -> TreeAudit:
+    """Audit one variant tree (in a worker process: everything it needs comes as arguments)."""
+    started = time.monotonic()
+    problems = audit_files(evidence, tree_files(out, variant), out, shown_as, FileReader(), owners)
+    return TreeAudit(variant.id, problems, time.monotonic() - started)
+
+
+def audit_output(project: Project, out: Path, shown_as: Path, partners_dir: Path | None = None) -> list[TreeAudit]:
+    """Audit every variant tree and every partner kit found under `out`."""
+    auditor = Auditor(project, partners_dir)
+    reader = FileReader()
+    audits = []
+    for variant in project.program.variants():
+        if (out / variant.id).is_dir():
+            started = time.monotonic()
+            problems = audit_files(auditor.tree_evidence(variant), tree_files(out, variant), out, shown_as, reader, auditor.owners)
+            audits.append(TreeAudit(variant.id, problems, time.monotonic() - started))
     regions = sorted(p.parent.name for p in out.glob("*/partners") if p.is_dir())
-    report.extend(audit_kits(project, out, shown_as, regions))
-    return len(plans) + sum(1 for region in regions for kit in (out / region / "partners").iterdir() if kit.is_dir())
+    return audits + auditor.audit_kits(out, shown_as, regions, reader)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache, collateral
-from .audit import audit_kits, audit_tree
+from .audit import Auditor, TreeAudit, audit_tree
 from .check import check_links
 from .kits import kit_files
 from .load import load_project, markdown_parser
@@ -122,7 +122,7 @@ def source_epoch(root: Path, version: Version) -> int:
     return int(out.stdout.strip()) if out.stdout.strip().isdigit() else DEFAULT_EPOCH
 
 
-Progress = Callable[[str, "RenderResult | int"], None]
+Progress = Callable[[str, "RenderResult | TreeAudit | int"], None]
 
 
 def build(
@@ -163,13 +163,18 @@ def build(
             regions = sorted({v.region.id for v in variants})
             kits = _build_kits(pool, project, regions, staging, progress)
             progress("audit", len(plans) + kits)
-            audits = pool.map(audit_tree, *zip(*[(project, plan, staging, out) for plan in plans], strict=True))
-            for plan, leaks in zip(plans, audits, strict=True):
-                report.extend(leaks)
+            # The audit's evidence is read from the sources, not from the plans the trees were built from.
+            auditor = Auditor(project, partners_dir)
+            jobs_of = [(auditor.tree_evidence(p.variant), p.variant, staging, out, auditor.owners) for p in plans]
+            for plan, audited in zip(plans, pool.map(audit_tree, *zip(*jobs_of, strict=True)), strict=True):
+                report.extend(audited.problems)
+                progress("audited", audited)
                 # Only a tree that passed the audit is kept for reuse.
-                if not leaks and plan.variant.id in rendered.keys:
+                if not audited.problems and plan.variant.id in rendered.keys:
                     cache.store(project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id)
-            report.extend(audit_kits(project, staging, out, regions, checked.plans))
+            for audited in auditor.audit_kits(staging, out, regions):
+                report.extend(audited.problems)
+                progress("audited", audited)
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)

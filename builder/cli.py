@@ -12,7 +12,7 @@ import click
 from rich.progress import Progress, TaskID
 
 from . import __version__
-from .audit import audit_output
+from .audit import TreeAudit, audit_output
 from .build import Selection, SelectionError, build, check_project
 from .freeze import freeze
 from .load import VERSION_NAME
@@ -139,7 +139,7 @@ class _Progress:
         self.task: TaskID | None = None
         self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
 
-    def __call__(self, stage: str, value: RenderResult | int) -> None:
+    def __call__(self, stage: str, value: RenderResult | TreeAudit | int) -> None:
         if stage == "reused" and isinstance(value, int) and value:
             click.echo(f"partnerkb: reused {value} unchanged variant(s) from .partnerkb-cache", err=True)
         if stage == "render" and isinstance(value, int):
@@ -157,8 +157,9 @@ class _Progress:
             click.echo(f"partnerkb: making {value} partner kit(s)", err=True)
         elif stage == "audit":
             self.close()
-            if not self.interactive:
-                click.echo(f"partnerkb: auditing {value} tree(s) and kit(s) for leaks", err=True)
+            click.echo(f"partnerkb: auditing {value} tree(s) and kit(s) for leaks", err=True)
+        elif stage == "audited" and isinstance(value, TreeAudit):
+            click.echo(f"partnerkb: audited {value.name} in {value.seconds:.2f} s", err=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -193,14 +194,17 @@ def check_command(output_format: str, as_of: datetime.datetime | None, partners_
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path), default="dist", required=False)
 @as_of_option
 @partners_option
+@click.option("--strict", is_flag=True, help="Fail on files the audit cannot read (unchecked) too.")
 @project_option
-def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir: Path | None, project: Path) -> None:
+def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir: Path | None, strict: bool, project: Path) -> None:
     """Verify the no-leak promise on a built DIRECTORY (default: dist).
 
-    For every (region, tier, version) tree: no text of content gated above the tier or limited to
-    other regions, in any file (HTML, search indexes, sitemaps, .gz), no asset used only by such
-    content, and no partner's data. For every partner kit: no other partner's data (PDFs included),
-    and the kit in its partner's region only.
+    The evidence comes from the sources, read independently of the build: the text of gated pages
+    and blocks as the renderer's parser sees them, gated data, partner files. For every
+    (region, tier, version) tree and every partner kit, every file (HTML, JSON, XML, SVG, .gz, PDF,
+    image metadata) must hold no rare word, phrase or asset of content hidden from it; a kit is
+    audited as a tree of its partner's tier, and must hold no other partner's data. Files that
+    cannot be read are listed as unchecked.
     """
     report = Report()
     checked = check_project(project.resolve(), report, as_of, partners_dir)
@@ -208,11 +212,16 @@ def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir
         _finish(report, strict=False)
         return
     report = Report()  # the audit judges the output; content problems are `check`'s business
-    trees = audit_output(checked.project, directory.absolute(), directory, report)
-    if trees == 0:
+    started = time.monotonic()
+    audits = audit_output(checked.project, directory.absolute(), directory, partners_dir and partners_dir.absolute())
+    for audited in audits:
+        report.extend(audited.problems)
+        click.echo(f"partnerkb: audited {audited.name} in {audited.seconds:.2f} s", err=True)
+    if not audits:
         report.error(str(directory), 1, "audit-empty", "no <region>/<tier>/<version> trees of this project here: nothing was audited")
-    _finish(report, strict=False)
-    click.echo(f"partnerkb: audited {trees} tree(s) and partner kit(s) in {directory}: no leaks", err=True)
+    _finish(report, strict)
+    seconds = time.monotonic() - started
+    click.echo(f"partnerkb: audited {len(audits)} tree(s) and partner kit(s) in {directory} in {seconds:.1f} s: no leaks", err=True)
 
 
 @main.group("version")

@@ -48,7 +48,8 @@ _TOKEN_RE = re.compile(rf"pkb{_NONCE}g(\d+)x")
 _END = f"pkb{_NONCE}e{{}}x"
 _END_RE = re.compile(rf"pkb{_NONCE}e(\d+)x")
 _FENCE_RUN = re.compile(r"/{3,}")
-_GATE_ATTRIBUTE = "data-pkb-gate"
+# The element a gate becomes in the parser's reading names it: "tier|gold", "region|eu, apac".
+GATE_ATTRIBUTE = "data-pkb-gate"
 # A gate fence where the parser could see one: after blockquote markers and indentation only.
 _LINE_START_MARKER = re.compile(r"^(?:[ \t]*>)*[ \t]*" + gate.GATE_MARKER.pattern)
 _WORD = re.compile(r"\w{3,}")
@@ -65,7 +66,7 @@ class _Probe(Block):  # type: ignore[misc]
     ARGUMENT = True
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {_GATE_ATTRIBUTE: f"{self.NAME}|{self.argument}"})
+        return etree.SubElement(parent, "div", {GATE_ATTRIBUTE: f"{self.NAME}|{self.argument}"})
 
 
 class UnplacedGate(Exception):
@@ -162,7 +163,7 @@ class _Reader(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         opened = None
         for name, value in attrs:
-            if name == _GATE_ATTRIBUTE and value:
+            if name == GATE_ATTRIBUTE and value:
                 token = _TOKEN_RE.search(value)
                 opened = int(token.group(1)) if token else -1
                 self.reading.contexts.setdefault(opened, set()).add("gate")
