@@ -10,7 +10,8 @@ from urllib.parse import unquote, urlsplit
 
 # [text](target "title"), ![alt](target), [id]: target, and href="..."/src="..." in inline HTML.
 _INLINE = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-_REFERENCE = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
+# A footnote's definition (`[^1]: Source: ...`) is text, not a link.
+_REFERENCE = re.compile(r"^\s{0,3}\[(?!\^)[^\]]+\]:\s*<?(\S+?)>?(?:\s+.*)?$")
 _HTML = re.compile(r"""\b(?:href|src)\s*=\s*["']([^"']+)["']""")
 
 
@@ -38,7 +39,7 @@ def find_links(lines: list[str], page_path: str) -> list[Link]:
 
 # A reference in use: [text][label], [label][] or [label] (a shortcut, not followed by `(`, `[` or `:`).
 _REFERENCE_USE = re.compile(r"\[([^\]]*)\]\[([^\]]*)\]|\[([^\]]+)\](?![(\[:])")
-_REFERENCE_LABEL = re.compile(r"^\s{0,3}\[([^\]]+)\]:")
+_REFERENCE_LABEL = re.compile(r"^\s{0,3}\[(?!\^)([^\]]+)\]:")
 
 
 def used_links(lines: list[str], page_path: str) -> list[Link]:
