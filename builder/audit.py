@@ -46,10 +46,7 @@ class _PhraseIndex:
     def found_in(self, text: _Text) -> list[str]:
         """The phrases that a file's text contains."""
         candidates = [
-            phrase
-            for word in sorted(self.by_word.keys() & text.words)
-            for phrase, words in self.by_word[word]
-            if words <= text.words
+            phrase for word in sorted(self.by_word.keys() & text.words) for phrase, words in self.by_word[word] if words <= text.words
         ]
         if not candidates:
             return []
@@ -118,7 +115,9 @@ class TreeAudit:
     seconds: float
 
 
-def audit_files(evidence: Evidence, paths: list[Path], out: Path, shown_as: Path, reader: FileReader, owners: Mapping[str, str]) -> list[Problem]:
+def audit_files(
+    evidence: Evidence, paths: list[Path], out: Path, shown_as: Path, reader: FileReader, owners: Mapping[str, str]
+) -> list[Problem]:
     """Compare every file in `paths` with `evidence`; each leak named with file, evidence and source.
 
     `owners` maps the sources of partner files to their partner, so that a partner's data is named as such.
@@ -135,7 +134,9 @@ def audit_files(evidence: Evidence, paths: list[Path], out: Path, shown_as: Path
             problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
         text = reader.read(data, digest)
         if not text.checked:
-            problems.append(Problem(label, 1, Severity.WARNING, "audit-unchecked", f"unchecked: a {text.kind} file, which the audit cannot read"))
+            problems.append(
+                Problem(label, 1, Severity.WARNING, "audit-unchecked", f"unchecked: a {text.kind} file, which the audit cannot read")
+            )
             continue
         in_phrases: set[str] = set()
         for phrase in index.found_in(text):

@@ -35,7 +35,6 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
@@ -62,18 +61,55 @@ _COMBINING = re.compile("[\u0300-\u036f]+")
 _FOLD = {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h", "ı": "i", "ŧ": "t", "æ": "ae", "œ": "oe", "þ": "th"}
 # An identifier such as a SKU code: letters and digits in parts, significant however short.
 _IDENTIFIER = re.compile(r"[A-Z0-9]+(?:[-_.][A-Z0-9]+)+")
-_SENTENCE_END = re.compile(r"\n|(?<=[.!?;:])\s+|(?<=[。！？])")
+_SENTENCE_END = re.compile(r"\n|(?<=[.!?])\s+|(?<=[。！？])")
 _MIN_PHRASE = 16
 _MIN_PHRASE_CJK = 8
 _MIN_WORD = 3
 _TIER_KEYS = ("tier",)
 _REGION_KEYS = ("regions",)
-_TEASED_KEYS = ("title", "name", "summary")
+_TEASED_KEYS = ("id", "title", "name", "summary")  # a teased item's id is in its URL
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd details div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
-    "main nav ol p pre section summary table tbody td tfoot th thead tr ul".split()
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
 )
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"])
 DATA_FOLDERS = ("catalog", "collateral")
 TRAINING = "training"
 PROGRAM = "program.yml"
@@ -167,7 +203,8 @@ class Corpus:
     partners: dict[str, tuple[str, str]] = field(default_factory=dict)  # partner id → (region, tier), as its file says
     partner_sources: dict[str, str] = field(default_factory=dict)  # a partner file, as named in messages → its partner
 
-    def add(self, condition: Condition, text: str, source: str) -> None:
+    def add(self, condition: Condition, text: str, source: str, prose: bool = True) -> None:
+        """File `text` under `condition`; markup and code that is not prose (a template) gives words, not phrases."""
         if not text or not text.strip():
             return
         part = self.parts.setdefault(condition, _Part())
@@ -176,6 +213,8 @@ class Corpus:
             part.words.setdefault(word, source)
         phrase = phrase_of(text)
         part.pairs.update(_pairs(phrase))
+        if not prose:
+            return
         # Each line and sentence on its own: a leak of one is a leak, whatever surrounds it.
         for piece in _SENTENCE_END.split(text):
             sentence = phrase_of(piece)
@@ -185,11 +224,10 @@ class Corpus:
         if _IDENTIFIER.fullmatch(identifier) and any(c.isalpha() for c in identifier):
             part.phrases.setdefault(phrase, source)
 
-    def share(self, text: str, pairs: bool = True) -> None:
-        """Text every tree may show (locales, theme, the renderer's own files)."""
+    def share(self, text: str) -> None:
+        """Text every tree may show (locales, theme, mkdocs.yml, the program)."""
         self.shared_words |= words_of(text)
-        if pairs:
-            self.shared_pairs.update(_pairs(phrase_of(text)))
+        self.shared_pairs.update(_pairs(phrase_of(text)))
 
 
 @dataclass(frozen=True)
@@ -291,23 +329,24 @@ def _strings(node: Any) -> Iterator[str]:
         yield str(node)
 
 
-def _walk_data(corpus: Corpus, node: Any, condition: Condition, source: str) -> None:
+def _walk_data(corpus: Corpus, node: Any, condition: Condition, source: str, courses: Mapping[str, Condition]) -> None:
     """Every string of a data file under the condition of the mappings around it.
 
-    A teased item (`teaser: true`) shows its title, name and summary to the region's lower tiers.
+    A teased item (`teaser: true`) shows its id, title, name and summary to the region's lower tiers; an
+    item of a course (a session) is seen only by whom the course is.
     """
     if isinstance(node, dict):
-        own = condition | _atoms(node)
+        own = condition | _atoms(node) | courses.get(str(node.get("course")), PUBLIC)
         if node.get("teaser") is True:
             teased = condition | _regions_only(_atoms(node))
             for key in _TEASED_KEYS:
                 for text in _strings(node.get(key)):
                     corpus.add(teased, text, source)
         for value in node.values():
-            _walk_data(corpus, value, own, source)
+            _walk_data(corpus, value, own, source, courses)
     elif isinstance(node, list):
         for item in node:
-            _walk_data(corpus, item, condition, source)
+            _walk_data(corpus, item, condition, source, courses)
     elif node is not None:
         corpus.add(condition, str(node), source)
 
@@ -359,7 +398,8 @@ class _GatedText(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         for index in range(len(self.stack) - 1, 0, -1):
             if self.stack[index][0] == tag:
-                self._flush()
+                if tag in _BLOCK_TAGS or self.stack[index][1] != self.stack[index - 1][1]:
+                    self._flush()
                 del self.stack[index:]
                 return
 
@@ -381,10 +421,6 @@ def _page_condition(meta: Mapping[str, Any], starts_with_front_matter: bool) -> 
     return _atoms(meta)
 
 
-def _first_heading(body: str) -> str:
-    return next((line[2:] for line in body.split("\n") if line.startswith("# ")), "")
-
-
 class _Sources:
     """Reads one project's files into a corpus for one version."""
 
@@ -396,6 +432,7 @@ class _Sources:
         self.corpus = Corpus()
         self.page_conditions: dict[str, Condition] = {}
         self.asset_files: list[tuple[Path, str, Condition | None]] = []  # file, source, its own condition
+        self.courses: dict[str, Condition] = {}
 
     def label(self, path: Path) -> str:
         """A file as messages name it: relative to the project, or below the partner folder given."""
@@ -415,12 +452,13 @@ class _Sources:
             text = _read(path)
             body, meta = get_data(text)
             meta = meta if isinstance(meta, dict) else {}
-            condition = _page_condition(meta, text.startswith("---"))
+            condition = _page_condition(meta, text.startswith("---")) | self._course_of(relative)
             self.page_conditions[relative] = condition
             source = self.label(path)
             if meta.get("teaser") is True:
                 teased = _regions_only(condition)
-                for shown in (str(meta.get("title") or ""), str(meta.get("summary") or ""), _first_heading(body), relative):
+                title = meta.get("title") or self.parser.first_heading(body) or ""
+                for shown in (str(title), str(meta.get("summary") or ""), relative):
                     self.corpus.add(teased, shown, source)
             self.corpus.add(condition, relative, source)
             for value in _strings(meta):
@@ -432,30 +470,35 @@ class _Sources:
             for piece_condition, piece in reading.pieces:
                 self.corpus.add(piece_condition, piece, source)
 
+    def read_courses(self) -> None:
+        """The gating of each course: its module pages, quizzes and sessions are seen only by whom it is."""
+        path = self.content / TRAINING / "courses.yml"
+        data = _load_yaml(_read(path)) if path.is_file() else None
+        if isinstance(data, list):
+            self.courses = {str(c.get("id")): _atoms(c) for c in data if isinstance(c, dict)}
+
+    def _course_of(self, relative: str) -> Condition:
+        """A module page (`training/<course>/<module>.md`) is seen only by whom its course is."""
+        parts = relative.split("/")
+        return self.courses.get(parts[1], PUBLIC) if len(parts) == 3 and parts[0] == TRAINING else PUBLIC
+
     def read_training(self) -> None:
         folder = self.content / TRAINING
-        courses: dict[str, Condition] = {}
         data_files = sorted(p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()) if folder.is_dir() else []
         for path in data_files:
-            if path.parent == folder:
-                data = _load_yaml(_read(path))
-                if path.stem == "courses" and isinstance(data, list):
-                    courses = {str(c.get("id")): _atoms(c) for c in data if isinstance(c, dict)}
-        for path in data_files:
-            data = _load_yaml(_read(path))
             condition = PUBLIC
             if path.parent != folder:
-                # A quiz belongs to its module page and to its course.
+                # A quiz belongs to its module page (and so to its course).
                 page = path.relative_to(self.content).as_posix().split(".", 1)[0] + ".md"
-                condition = self.page_conditions.get(page, PUBLIC) | courses.get(path.parent.name, PUBLIC)
-            self._read_data(path, data, condition)
+                condition = self.page_conditions.get(page, PUBLIC) | self.courses.get(path.parent.name, PUBLIC)
+            self._read_data(path, _load_yaml(_read(path)), condition)
 
     def _read_data(self, path: Path, data: Any, condition: Condition) -> None:
         if data is None and path.stat().st_size:
             # Data the audit cannot read: every word of it is evidence for every tree.
             self.corpus.add(frozenset({("tier", "")}), _read(path), self.label(path))
             return
-        _walk_data(self.corpus, data, condition, self.label(path))
+        _walk_data(self.corpus, data, condition, self.label(path), self.courses)
 
     def read_data_folders(self) -> None:
         catalog = self.root / "content" / "catalog"
@@ -478,7 +521,7 @@ class _Sources:
         elif b"\0" in data:
             self.asset_files.append((path, self.label(path), condition))
         else:
-            self.corpus.add(condition, data.decode("utf-8", errors="replace"), self.label(path))
+            self.corpus.add(condition, data.decode("utf-8", errors="replace"), self.label(path), prose=False)
             if path.suffix in (".svg", ".html"):
                 self.asset_files.append((path, self.label(path), condition))
 
@@ -505,7 +548,7 @@ class _Sources:
                 continue
             self.asset_files.append((path, self.label(path), None))
         names = {}
-        for path, source, _ in self.asset_files:
+        for path, _, _ in self.asset_files:
             names[path] = {path.name, _without_language(path.name, languages)}
         spellings = sorted({name for found in names.values() for name in found}, key=len, reverse=True)
         mentioned: dict[str, set[Condition]] = {}
@@ -539,6 +582,7 @@ def _without_language(name: str, languages: tuple[str, ...]) -> str:
 def read_corpus(root: Path, content: Path, partners: Path, parser: Parser, languages: tuple[str, ...]) -> Corpus:
     """The corpus of one version: its pages and training from `content`, the shared data, partners and vocabulary."""
     sources = _Sources(root, content, partners, parser)
+    sources.read_courses()
     sources.read_pages()
     sources.read_training()
     sources.read_data_folders()
@@ -610,8 +654,3 @@ def renderer_vocabulary(languages: tuple[str, ...]) -> frozenset[str]:
                 for name in names.values():
                     found |= words_of(name)
     return frozenset(found)
-
-
-def vocabulary_identity() -> str:
-    """The versions of the packages whose files the vocabulary reads."""
-    return ",".join(f"{name}=={metadata.version(name)}" for name in ("mkdocs", "mkdocs-material", "pymdown-extensions", "Babel"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,12 @@ TINY = REPO / "tests" / "fixtures" / "tiny"
 GOLDEN = REPO / "tests" / "golden" / "tiny"
 REGENERATE = os.environ.get("PARTNERKB_REGEN_GOLDEN") == "1"
 REQUIRE_ALL = os.environ.get("PARTNERKB_REQUIRE_ALL") == "1"
+
+# The fuzzer's run: a new seed each time unless one is given, printed in the header to repeat a run.
+FUZZ_SEED = int(os.environ.get("PARTNERKB_FUZZ_SEED") or random.SystemRandom().randrange(1 << 32))
+FUZZ_PAGES = int(os.environ.get("PARTNERKB_FUZZ_PAGES") or 240)
+SUITES = ("fuzz", "browser", "nginx")
+_suite_seconds: dict[str, float] = {}
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
@@ -74,3 +81,18 @@ def run(*args: str) -> tuple[int, str]:
     """Run the CLI in-process; return (exit code, stdout + stderr)."""
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.output
+
+
+def pytest_report_header() -> str:
+    return f"fuzz: seed {FUZZ_SEED}, {FUZZ_PAGES} pages (PARTNERKB_FUZZ_SEED, PARTNERKB_FUZZ_PAGES)"
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    suite = next((name for name in SUITES if name in report.keywords), "other")
+    _suite_seconds[suite] = _suite_seconds.get(suite, 0.0) + report.duration
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The time of each suite (fuzzer, browser, nginx, the rest), for CI's budget."""
+    times = ", ".join(f"{suite} {seconds:.0f} s" for suite, seconds in sorted(_suite_seconds.items()))
+    terminalreporter.write_line(f"suite times: {times}")

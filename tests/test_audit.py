@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -145,3 +146,114 @@ def test_paths_are_relative_to_the_current_directory(
     code, output = audit(project, Path("out"))
     assert code == 1
     assert "out/na/registered/1.0/leak.txt:1: leak: text of 'content/eu-only.md' hidden from tier 'registered' of region 'na'" in output
+
+
+# --- one word is evidence: a rare word of gated text, wherever and however it is written -------
+
+WORD = "battlecard"  # in the tiny portal, only gold text of content/guide.md has it
+
+
+def _png_with_text(text: str) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"zTXt", b"Comment\0\0" + zlib.compress(text.encode()))
+        + chunk(b"IDAT", zlib.compress(b"\0\0"))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _svg_data_url(text: str) -> str:
+    import base64
+
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg"><text>{text}</text></svg>'
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+WORD_PLANTS = {
+    "html": ("eu/silver/1.0/guide/index.html", lambda old: old.replace("</article>", "<p>Battlecard</p></article>").encode()),
+    "split by inline markup": (
+        "eu/silver/1.0/index.html",
+        lambda old: old.replace("</article>", "<p>Battle<b>card</b></p></article>").encode(),
+    ),
+    "fullwidth letters": (
+        "na/silver/1.0/index.html",
+        lambda old: old.replace("</article>", "<p>\uff22\uff41\uff54\uff54\uff4c\uff45card</p></article>").encode(),
+    ),
+    "escaped search index": (
+        "na/registered/1.0/search/search_index.json",
+        lambda old: old.replace('"docs":[', '"docs":[{"location":"x/","title":"x","text":' + escaped("Battlecard") + "},").encode(),
+    ),
+    "text with NUL bytes": ("na/registered/1.0/assets/partnerkb/partnerkb.css", lambda old: (old + "\0\0/* battlecard */").encode()),
+    "png text chunk": ("eu/registered/1.0/assets/images/favicon.png", lambda old: _png_with_text("battlecard")),
+    "base64 data URL": (
+        "na/silver/1.0/index.html",
+        lambda old: old.replace("</body>", f'<img src="{_svg_data_url("Battlecard")}"></body>').encode(),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(WORD_PLANTS))
+def test_a_single_rare_word_is_caught(dist_copy: tuple[Path, Path], kind: str) -> None:
+    project, dist = dist_copy
+    relative, change = WORD_PLANTS[kind]
+    target = dist / relative
+    target.write_bytes(change(target.read_bytes().decode("utf-8", errors="replace")))
+    code, output = audit(project, dist)
+    assert code == 1, output
+    assert f"{target}:1: leak: the word '{WORD}' (from 'content/guide.md'), found only in content hidden from tier" in output, output
+
+
+def test_a_file_the_audit_cannot_read_is_unchecked_and_fails_under_strict(dist_copy: tuple[Path, Path]) -> None:
+    project, dist = dist_copy
+    target = dist / "na/silver/1.0/assets/blob.bin"
+    target.write_bytes(bytes(range(256)) * 4)
+    code, output = audit(project, dist)
+    assert code == 0 and f"{target}:1: warning: unchecked: a binary file, which the audit cannot read" in output, output
+    code, output = run("audit", str(dist), "--project", str(project), "--strict")
+    assert code == 1, output
+
+
+def test_the_audit_times_each_tree(tiny_built: tuple[Path, Path]) -> None:
+    project, dist = tiny_built
+    code, output = audit(project, dist)
+    assert code == 0 and re.search(r"partnerkb: audited eu/silver/1\.0 in \d+\.\d\d s", output), output
+
+
+# --- the audit does not share the build's mistakes ----------------------------------------------
+
+
+def _keep_gated_text(lines: list[str], gates: object, allows: object) -> tuple[list[str], list[str]]:
+    """A broken cut: the fences go, the gated text stays, and nothing is said to be hidden."""
+    visible = list(lines)
+    for found in gates:  # type: ignore[attr-defined]
+        visible[found.start] = visible[found.end] = ""
+    return visible, []
+
+
+def test_a_build_whose_plan_lets_gated_blocks_through_fails_its_audit(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import build, gate
+
+    monkeypatch.setattr(gate, "cut", _keep_gated_text)
+    monkeypatch.setattr(build, "check_links", lambda *args: None)  # the links the broken cut exposes would tell
+    code, output = run("build", "--project", str(tiny), "--out", str(tmp_path / "dist"), "--region", "na", "--jobs", "1")
+    assert code == 1 and not (tmp_path / "dist").exists(), output
+    assert "leak: text of 'content/guide.md' hidden from tier 'registered' of region 'na'" in output, output
+
+
+def test_a_build_whose_plan_shows_gated_pages_to_everyone_fails_its_audit(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from builder.models import Gating
+
+    monkeypatch.setattr(Gating, "visible_to", lambda self, region, tier: True)
+    code, output = run("build", "--project", str(tiny), "--out", str(tmp_path / "dist"), "--region", "na", "--jobs", "1")
+    assert code == 1 and not (tmp_path / "dist").exists(), output
+    assert "hidden from tier 'registered' of region 'na'" in output and "content/vault.md" in output, output

@@ -20,7 +20,6 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -31,12 +30,12 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import copy_portal, run, TINY
+from conftest import FUZZ_PAGES as PAGES
+from conftest import FUZZ_SEED as SEED
+from conftest import TINY, copy_portal, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 
-SEED = int(os.environ.get("PARTNERKB_FUZZ_SEED") or random.SystemRandom().randrange(1 << 32))
-PAGES = int(os.environ.get("PARTNERKB_FUZZ_PAGES") or 240)
 BATCH = 120  # pages per successful build
 TIERS = ("registered", "silver", "gold")
 REGIONS = ("na", "eu")
@@ -134,7 +133,7 @@ def _canary_lines(rng: random.Random, canary: str) -> list[str]:
             [f"Partners read the {canary} plan here."],
             [f"- A point about {canary}.", "- Another point."],
             [f"| Plan | {canary} |", "|---|---|", "| a | b |"],
-            [f"See [the plan][ref].", "", f"[ref]: https://example.com/{canary}/"],
+            ["See [the plan][ref].", "", f"[ref]: https://example.com/{canary}/"],
             [f"The {canary.upper()[:6]} rule applies.", "", f"*[{canary.upper()[:6]}]: {canary} abbreviation"],
             [f"Text with a gated note.[^{canary}]", "", f"[^{canary}]: The {canary} note."],
             [f"![{canary} diagram](https://example.com/{canary}.png)"],
@@ -224,7 +223,6 @@ def seeded(message: str) -> str:
 @pytest.fixture(scope="module")
 def cases() -> list[Case]:
     rng = random.Random(SEED)
-    print(f"fuzz: seed {SEED}, {PAGES} pages")
     return [make_case(rng, number) for number in range(PAGES)]
 
 
@@ -282,7 +280,9 @@ def test_planted_single_word_leaks_are_caught_by_the_audit(built: list[tuple[Pat
     page = copy / "eu/silver/1.0/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace("</article>", f"<p>{gold_only[0]}</p></article>"), encoding="utf-8")
     index = copy / "na/registered/1.0/search/search_index.json"
-    docs = index.read_text(encoding="utf-8").replace('"docs":[', '"docs":[{"location":"x/","title":"x","text":"' + _escaped(gold_only[1]) + '"},', 1)
+    docs = index.read_text(encoding="utf-8").replace(
+        '"docs":[', '"docs":[{"location":"x/","title":"x","text":"' + _escaped(gold_only[1]) + '"},', 1
+    )
     index.write_text(docs, encoding="utf-8")
     pdf = copy / "na/partners/northwind/one-pager.pdf"  # a silver partner's kit
     from weasyprint import HTML
@@ -291,4 +291,6 @@ def test_planted_single_word_leaks_are_caught_by_the_audit(built: list[tuple[Pat
     code, output = run("audit", str(copy), "--project", str(project))
     assert code == 1, seeded(output)
     for path, word in ((page, gold_only[0]), (index, gold_only[1]), (pdf, gold_only[2])):
-        assert any(line.startswith(f"{path}:1: leak:") and word in line for line in output.splitlines()), seeded(f"{path}: {word}\n{output}")
+        assert any(line.startswith(f"{path}:1: leak:") and word in line for line in output.splitlines()), seeded(
+            f"{path}: {word}\n{output}"
+        )

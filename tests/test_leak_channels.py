@@ -12,6 +12,7 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
@@ -329,11 +330,16 @@ def test_a_collateral_template_cannot_include_through_a_link(tmp_path: Path) -> 
 
 
 def test_a_kit_is_audited_against_its_partners_tier(tiny: Path, tmp_path: Path) -> None:
+    code, output = build(tiny, tmp_path / "dist", "--region", "na")
+    assert code == 0, output
+    kit = tmp_path / "dist/na/partners/northwind/index.html"
     secret = "The quantum marmalade roadmap ships in the second half of next year."
-    edit(tiny, "content/collateral/one-pager/template.html", "</body>", f"<p>{secret}</p></body>")
-    code, output = build(tiny, tmp_path / "dist")
+    kit.write_text(kit.read_text(encoding="utf-8").replace("</main>", f"<p>{secret}</p></main>"), encoding="utf-8")
+    code, output = run("audit", str(tmp_path / "dist"), "--project", str(tiny))
     assert code == 1
-    assert "partners/northwind/" in output and "hidden from tier 'silver' of region 'na', in a kit of that tier" in output, output
+    assert (
+        f"{kit}:1: leak: text of 'content/secret.md' hidden from the kit of partner 'northwind' (tier 'silver' of region 'na')" in output
+    ), output
 
 
 # --- 7. the cache -----------------------------------------------------------------------------
@@ -358,11 +364,23 @@ def test_a_reused_snapshot_tree_follows_the_catalog(tiny: Path, tmp_path: Path) 
     assert not list(dist.glob("na/*/*/catalog/gadget/index.html"))
 
 
-def test_a_tree_that_fails_the_audit_is_not_kept(tiny: Path, tmp_path: Path) -> None:
-    # A file of the theme goes into every tree, whatever the plan says: here it carries a gold page's text.
-    (tiny / "theme/assets/notes.txt").write_text("The quantum marmalade roadmap ships in the second half of next year.", encoding="utf-8")
+def test_a_tree_that_fails_the_audit_is_not_kept(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import build as build_module
+    from builder import gate
+
+    cut = gate.cut
+
+    def keep_tier_gated_text(lines: list[str], gates: list[gate.Gate], allows: Any) -> tuple[list[str], list[str]]:
+        visible = list(lines)  # a broken cut: the fences of tier gates go, their text stays
+        for found in gates:
+            if found.kind is gate.GateKind.TIER:
+                visible[found.start] = visible[found.end] = ""
+        return cut(visible, [g for g in gates if g.kind is not gate.GateKind.TIER], allows)
+
+    monkeypatch.setattr(gate, "cut", keep_tier_gated_text)
+    monkeypatch.setattr(build_module, "check_links", lambda *args: None)
     code, output = build(tiny, tmp_path / "dist", "--region", "na")
-    assert code == 1 and "leak: text of 'content/secret.md'" in output, output
+    assert code == 1 and "leak: text of 'content/guide.md'" in output, output
     assert sorted(p.name for p in (tiny / ".partnerkb-cache/sites/na").iterdir()) == ["gold"]  # gold may read it
 
 
