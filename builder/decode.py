@@ -97,7 +97,7 @@ def readings(text: str, depth: int = 0) -> str:
     parts = [text]
     if text.lstrip()[:1] in ("{", "["):
         with contextlib.suppress(ValueError, RecursionError):
-            parts = [" \n ".join(_json_strings(json.loads(text)))]
+            parts = [" \n ".join(strings(json.loads(text)))]
     if "\\" in parts[0]:
         parts.append(_BACKSLASH.sub(_unescape, parts[0]))
     if "%" in text:
@@ -121,16 +121,16 @@ def _unescape(match: re.Match[str]) -> str:
     return chr(code) if code < 0x110000 else ""
 
 
-def _json_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
+def strings(value: Any, keys: bool = True) -> Iterator[str]:
+    """Every string of parsed JSON or YAML, deepest last; with `keys`, the keys of mappings too."""
+    if isinstance(value, dict):
         for key, item in value.items():
-            yield str(key)
-            yield from _json_strings(item)
+            if keys:
+                yield str(key)
+            yield from strings(item, keys)
     elif isinstance(value, list):
         for item in value:
-            yield from _json_strings(item)
+            yield from strings(item, keys)
     elif value is not None:
         yield str(value)
 

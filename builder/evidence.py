@@ -41,6 +41,7 @@ from urllib.parse import unquote
 
 import yaml
 
+from .decode import strings
 from .reader import GATE_ATTRIBUTE, Parser
 
 Atom = tuple[str, str]  # ("tier", "gold"), ("region", "apac,eu"), ("partner", "nordhafen-digital")
@@ -318,17 +319,6 @@ def _regions_only(condition: Condition) -> Condition:
     return frozenset(atom for atom in condition if atom[0] != "tier")
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _strings(item)
-    elif node is not None:
-        yield str(node)
-
-
 def _walk_data(corpus: Corpus, node: Any, condition: Condition, source: str, courses: Mapping[str, Condition]) -> None:
     """Every string of a data file under the condition of the mappings around it.
 
@@ -340,7 +330,7 @@ def _walk_data(corpus: Corpus, node: Any, condition: Condition, source: str, cou
         if node.get("teaser") is True:
             teased = condition | _regions_only(_atoms(node))
             for key in _TEASED_KEYS:
-                for text in _strings(node.get(key)):
+                for text in strings(node.get(key), keys=False):
                     corpus.add(teased, text, source)
         for value in node.values():
             _walk_data(corpus, value, own, source, courses)
@@ -461,7 +451,7 @@ class _Sources:
                 for shown in (str(title), str(meta.get("summary") or ""), relative):
                     self.corpus.add(teased, shown, source)
             self.corpus.add(condition, relative, source)
-            for value in _strings(meta):
+            for value in strings(meta, keys=False):
                 self.corpus.add(condition, value, source)
             # Inside a gated page, a gate of a higher tier narrows its condition further.
             reading = _GatedText(condition)

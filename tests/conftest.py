@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import io
+import json
 import os
 import random
 import shutil
@@ -75,6 +78,21 @@ def edit(project: Path, relative: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, (relative, old)
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def readable(path: Path) -> str:
+    """A file's text, decoded here without the builder: gzip unpacked, JSON escapes read, PDF text extracted."""
+    import pypdf
+
+    data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    if data.startswith(b"%PDF"):
+        return " ".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages).lower()
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix == ".json":
+        text += json.dumps(json.loads(text), ensure_ascii=False)
+    return text.lower()
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -17,9 +17,6 @@ with `\\u` escapes, a kit's PDF) and `partnerkb audit` must name each file.
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import random
 import re
 import shutil
@@ -27,12 +24,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pypdf
 import pytest
 
 from conftest import FUZZ_PAGES as PAGES
 from conftest import FUZZ_SEED as SEED
-from conftest import TINY, copy_portal, run
+from conftest import TINY, copy_portal, readable, run
 
 pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 
@@ -176,19 +172,6 @@ def make_case(rng: random.Random, number: int) -> Case:
     text = ending.join([*head, *lines, *tail])
     line = len(head) + opening + 1
     return Case(f"fuzz/page-{number:04d}.md", container, outcome, canary, tuple(gates), line, ending, text)
-
-
-def readable(path: Path) -> str:
-    """A file's text found without the builder: gzip unpacked, JSON escapes read, PDF text extracted."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if data.startswith(b"%PDF"):
-        return " ".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages).lower()
-    text = data.decode("utf-8", errors="replace")
-    if path.suffix == ".json":
-        text += json.dumps(json.loads(text), ensure_ascii=False)
-    return text.lower()
 
 
 CANARY = re.compile(r"kqz[a-z]{7}")

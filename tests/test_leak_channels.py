@@ -7,17 +7,13 @@ kit below gold; the search here reads the output on its own, not through the bui
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import os
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 
-from conftest import edit, run
+from conftest import edit, readable, run
 
 pytestmark = pytest.mark.slow
 
@@ -36,19 +32,6 @@ def refused(project: Path, relative: str, old: str, new: str) -> str:
     code, output = build(project, dist)
     assert code == 1 and not dist.exists(), output
     return output
-
-
-def readable(path: Path) -> str:
-    """A file's text, decoded here without the builder: gzip unpacked, JSON escapes read, PDF text extracted."""
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gzip.decompress(data)
-    if data.startswith(b"%PDF"):
-        return " ".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages).lower()
-    text = data.decode("utf-8", errors="replace")
-    if path.suffix == ".json":
-        text += json.dumps(json.loads(text), ensure_ascii=False)
-    return text.lower()
 
 
 def lower_files(dist: Path) -> list[Path]:

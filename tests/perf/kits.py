@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from builder.audit import audit_kits  # noqa: E402
+from builder.audit import Auditor  # noqa: E402
 from builder.kits import kit_files  # noqa: E402
 from builder.load import load_project  # noqa: E402
 from builder.problems import Report  # noqa: E402
@@ -111,8 +111,9 @@ def main() -> None:
             for name, data in kit:
                 (folder / name).write_bytes(data)
         started = time.perf_counter()
-        leaks = audit_kits(project, out, Path("dist"), ["na", "eu"])
-        print(f"kit audit (PDF text included): {time.perf_counter() - started:.2f} s, {len(leaks)} leaks")
+        audits = Auditor(project).audit_kits(out, Path("dist"), ["na", "eu"])
+        leaks = sum(len(audited.problems) for audited in audits)
+        print(f"kit audit (evidence read and PDF text included): {time.perf_counter() - started:.2f} s, {leaks} leaks")
 
         if args.jobs:
             started = time.perf_counter()
