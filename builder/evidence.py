@@ -247,7 +247,7 @@ class Reader:
         kind, value = atom
         if kind == "tier":
             # A tier the program does not define lets nobody through.
-            return value in self.ranks and self.ranks[self.tier] >= self.ranks[value]
+            return value in self.ranks and self.ranks.get(self.tier, -1) >= self.ranks[value]
         if kind == "region":
             return self.region in value.split(",")
         if kind == "partner":
