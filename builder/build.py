@@ -21,6 +21,7 @@ from . import cache, collateral
 from .audit import Auditor, TreeAudit, audit_tree
 from .check import check_links
 from .kits import kit_files
+from .links import Renderings
 from .load import load_project, markdown_parser
 from .models import Project, Variant, Version, pick
 from .problems import ProblemsFound, Report
@@ -95,7 +96,9 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
     for content in project.contents.values():
         check_pages(parser, content.pages, report, root / CACHE / "gates")
     plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
-    check_links(project, plans.values(), report)
+    renderings = Renderings(parser.html, parser.identity, root / CACHE / "links.json")
+    check_links(project, plans.values(), renderings, report)
+    renderings.save()
     check_base_config(project, project.program.variants()[0], report)
     if not (root / "theme" / "main.html").is_file():
         report.error("theme/main.html", 1, "missing-file", "file not found: the theme overrides (tier badge, notices) live in theme/")

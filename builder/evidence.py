@@ -404,6 +404,20 @@ class _GatedText(HTMLParser):
         self._flush()
 
 
+# A footnote's definition, after blockquote markers and indentation: `[^label]:`.
+_FOOTNOTE_DEFINITION = re.compile(r"^((?:[ \t]*>)*[ \t]*\[\^[^\]\n]+\]):", re.MULTILINE)
+
+
+def _footnotes_in_place(body: str) -> str:
+    """The page with each footnote definition read as a paragraph where it stands.
+
+    The renderer moves definitions to the end of the page, out of the gate they were written in,
+    yet shows each one exactly when the text around its definition is shown (referenced or not):
+    read in place, its words keep the gates of its place. `[^1] :` is no definition.
+    """
+    return _FOOTNOTE_DEFINITION.sub(r"\1 :", body)
+
+
 def _page_condition(meta: Mapping[str, Any], starts_with_front_matter: bool) -> Condition:
     if starts_with_front_matter and not meta:
         # Front matter that MkDocs cannot read: nobody may be assumed to see the page.
@@ -455,7 +469,7 @@ class _Sources:
                 self.corpus.add(condition, value, source)
             # Inside a gated page, a gate of a higher tier narrows its condition further.
             reading = _GatedText(condition)
-            reading.feed(self.parser.html(body))
+            reading.feed(self.parser.html(_footnotes_in_place(body)))
             reading.close()
             for piece_condition, piece in reading.pieces:
                 self.corpus.add(piece_condition, piece, source)

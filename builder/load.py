@@ -402,7 +402,13 @@ def load_content(
     pages = tuple(_inherit(program, [p for p in sources if p is not None], originals, parser, report))
     found_training, pages = training.load_training(content, prefix, program, pages, product_ids or set(), report)
     _check_unique_urls(pages, report)
-    return Content(content, pages, tuple(assets), asset_mentions(pages, tuple(assets), program.languages), found_training)
+    unread = frozenset(
+        located[0]
+        for relative, source in zip(markdown, sources, strict=True)
+        if source is None and (located := split_language(relative, program.languages, program.default_language)) is not None
+    )
+    mentions = asset_mentions(pages, tuple(assets), program.languages)
+    return Content(content, pages, tuple(assets), mentions, found_training, unread)
 
 
 def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:

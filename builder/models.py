@@ -196,6 +196,8 @@ class Content:
     # For each asset, the sources of the pages that name its file, in a link or in any other way.
     mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
     training: Any = None  # training.Training: courses, paths and sessions of this version
+    # Pages whose file could not be read (reported there): a link to one is not reported again.
+    unread: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

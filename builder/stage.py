@@ -29,6 +29,18 @@ class StagedPage:
     page: Page
     text: str
     teaser: bool
+    header: int = 0  # lines the builder put above the page's body (a module's course header)
+
+    def language(self, languages: tuple[str, ...], default: str) -> str:
+        """The language the file is staged in (an untranslated page's teaser is staged in each language)."""
+        return next((lang for lang in languages if self.name.endswith(f".{lang}.md")), default)
+
+    def source_line(self, line: int) -> int:
+        """The line of the page's file that line `line` (1-based) of the staged text comes from."""
+        body = gate.body_start(self.page.text.split("\n")) if self.header else 0
+        if line <= body:
+            return line
+        return body + 1 if line <= body + self.header else line - self.header
 
 
 @dataclass(frozen=True)
@@ -78,8 +90,8 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
         lines = page.text.split("\n")
         if page.visible_to(variant.region, variant.tier):
             visible, refused = gate.cut(lines, page.gates, variant.allows)
-            text = _as_module(content, page, "\n".join(visible), modules, words[page.lang])
-            staged.append(StagedPage(name, page, text, teaser=False))
+            text, header = _as_module(content, page, "\n".join(visible), modules, words[page.lang])
+            staged.append(StagedPage(name, page, text, teaser=False, header=header))
             hidden.extend(Hidden(page.source, line) for line in refused)
             continue
         hidden.extend(Hidden(page.source, line) for line in _without_front_matter_keys(lines))
@@ -148,11 +160,15 @@ def _words(project: Project, content: Content, variant: Variant, lang: str) -> t
     return training_pages.Words(project.program, variant, lang, project.locales[lang], titles)
 
 
-def _as_module(content: Content, page: Page, text: str, modules: dict[str, tuple[Module, ...]], words: training_pages.Words) -> str:
-    """A module page gets its course header, quiz and previous/next links; other pages stay as they are."""
+def _as_module(
+    content: Content, page: Page, text: str, modules: dict[str, tuple[Module, ...]], words: training_pages.Words
+) -> tuple[str, int]:
+    """A module page gets its course header, quiz and previous/next links; other pages stay as they are.
+
+    Also returns the number of lines put above the body, so that a problem is still found at its line."""
     found = content.training.module_of(page.path)
     if found is None:
-        return text
+        return text, 0
     course, position = found
     module = course.modules[position]
     return training_pages.decorate_module(text, gate.body_start(text.split("\n")), course, module, modules[course.id], words)

@@ -319,8 +319,9 @@ def _session_block(session: Session, training: Training, course_ids: set[str], w
 # --- modules -----------------------------------------------------------------------------------
 
 
-def decorate_module(text: str, body_start: int, course: Course, module: Module, shown: tuple[Module, ...], words: Words) -> str:
-    """A module page with its course header and progress above the text, and its quiz and navigation below."""
+def decorate_module(text: str, body_start: int, course: Course, module: Module, shown: tuple[Module, ...], words: Words) -> tuple[str, int]:
+    """A module page with its course header and progress above the text, and its quiz and navigation below;
+    and the number of lines of the header."""
     lines = text.split("\n")
     index = shown.index(module)
     header = [
@@ -340,7 +341,8 @@ def decorate_module(text: str, body_start: int, course: Course, module: Module, 
     if following:
         nav.append(f"[{_e(words.module_title(following))} →]({following.id}.md){{ .md-button .md-button--primary }}")
     footer += [" ".join(nav), ""]
-    return "\n".join(lines[:body_start] + header + lines[body_start:] + footer)
+    header = "\n".join(header).split("\n")  # a line of the list may hold several
+    return "\n".join(lines[:body_start] + header + lines[body_start:] + footer), len(header)
 
 
 def _complete_button(course: Course, module: Module, words: Words) -> str:
