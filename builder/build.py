@@ -9,29 +9,28 @@ from __future__ import annotations
 
 import datetime
 import multiprocessing
-import os
 import shutil
-import subprocess
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from . import cache, collateral
-from .audit import Auditor, TreeAudit, audit_tree
-from .check import check_links
-from .kits import kit_files
-from .links import Renderings
-from .load import load_project, markdown_parser
-from .models import Project, Variant, Version, pick
-from .problems import ProblemsFound, Report
-from .publish import publish, write_tier_roots
-from .reader import check_pages
-from .render import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
-from .sources import CACHE, snapshot_folder
-from .stage import Plan, plan_variant, write_variant
-
-DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
+from .core.models import Project, Variant, pick
+from .core.paths import CACHE
+from .core.problems import ProblemsFound, Report
+from .core.reader import check_pages
+from .features import collateral
+from .features.kits import kit_files
+from .load.project import load_project, markdown_parser
+from .load.sources import default_as_of, source_epoch
+from .plan.check import check_links
+from .plan.links import Renderings
+from .plan.stage import Plan, plan_variant, write_variant
+from .release.audit import Auditor, TreeAudit, audit_tree
+from .release.install import install, write_tier_roots
+from .render import cache
+from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
 
 
 class SelectionError(ValueError):
@@ -74,17 +73,6 @@ class Checked:
     plans: dict[str, Plan]
 
 
-def default_as_of() -> datetime.datetime:
-    """The build's point in time when none is given: SOURCE_DATE_EPOCH, else the start of today (UTC).
-
-    A day, not a second: builds on the same day agree, and so reuse each other's rendered trees.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return datetime.datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"]), datetime.UTC)
-    today = datetime.datetime.now(datetime.UTC).date()
-    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
-
-
 def check_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Checked | None:
     """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml, partners."""
     try:
@@ -105,27 +93,17 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
     return Checked(project, plans)
 
 
-def source_epoch(root: Path, version: Version) -> int:
-    """A version's fixed build time: SOURCE_DATE_EPOCH, else the time of the last commit of its pages, else 1980-01-01.
+@dataclass(frozen=True)
+class Counted:
+    """A stage starts with this many items: `reused` trees from the cache, trees to `render`, `kits` to make, trees and kits to `audit`."""
 
-    An old version keeps its own time, so that new commits elsewhere do not change (and re-render) it.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
-        return int(os.environ["SOURCE_DATE_EPOCH"])
-    if version.source == "git":
-        args = ["log", "-1", "--format=%ct", version.ref]
-    elif version.source == "snapshot":
-        args = ["log", "-1", "--format=%ct", "--", snapshot_folder(version.name)]
-    else:
-        args = ["log", "-1", "--format=%ct"]
-    try:
-        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
-    except OSError:
-        return DEFAULT_EPOCH
-    return int(out.stdout.strip()) if out.stdout.strip().isdigit() else DEFAULT_EPOCH
+    stage: Literal["reused", "render", "kits", "audit"]
+    count: int
 
 
-Progress = Callable[[str, "RenderResult | TreeAudit | int"], None]
+# What a build tells its caller as it goes: a stage's count, each tree rendered, each tree or kit audited.
+Event = Counted | RenderResult | TreeAudit
+Progress = Callable[[Event], None]
 
 
 def build(
@@ -165,23 +143,23 @@ def build(
             write_tier_roots(project.program, staging, variants)
             regions = sorted({v.region.id for v in variants})
             kits = _build_kits(pool, project, regions, staging, progress)
-            progress("audit", len(plans) + kits)
+            progress(Counted("audit", len(plans) + kits))
             # The audit's evidence is read from the sources, not from the plans the trees were built from.
             auditor = Auditor(project, partners_dir)
             jobs_of = [(auditor.tree_evidence(p.variant), p.variant, staging, out, auditor.owners) for p in plans]
             for plan, audited in zip(plans, pool.map(audit_tree, *zip(*jobs_of, strict=True)), strict=True):
                 report.extend(audited.problems)
-                progress("audited", audited)
+                progress(audited)
                 # Only a tree that passed the audit is kept for reuse.
                 if not audited.problems and plan.variant.id in rendered.keys:
                     cache.store(project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id)
             for audited in auditor.audit_kits(staging, out, regions):
                 report.extend(audited.problems)
-                progress("audited", audited)
+                progress(audited)
         if report.failed(strict):
             return []
         out.mkdir(parents=True, exist_ok=True)
-        publish(staging, out, variants, regions)
+        install(staging, out, variants, regions)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return variants
@@ -201,7 +179,7 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
         futures[pool.submit(kit_files, *job)] = partner
     for region in regions:
         (staging / region / "partners").mkdir(parents=True, exist_ok=True)
-    progress("kits", len(futures))
+    progress(Counted("kits", len(futures)))
     for future in as_completed(futures):
         partner = futures[future]
         folder = staging / partner.region.id / "partners" / partner.id
@@ -241,8 +219,8 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
         translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
         job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated)
         render_jobs.append((key, job))
-    progress("reused", len(results))
-    progress("render", len(render_jobs))
+    progress(Counted("reused", len(results)))
+    progress(Counted("render", len(render_jobs)))
     futures = {pool.submit(render, job): key for key, job in render_jobs}
     keys = {}
     for future in as_completed(futures):
@@ -250,5 +228,5 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
         if result.error is None:
             keys[result.variant_id] = futures[future]
         results.append(result)
-        progress("rendered", result)
+        progress(result)
     return Rendered(sorted(results, key=lambda r: r.variant_id), keys)

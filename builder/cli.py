@@ -12,12 +12,12 @@ import click
 from rich.progress import Progress, TaskID
 
 from . import __version__
-from .audit import TreeAudit, audit_output
-from .build import Selection, SelectionError, build, check_project
-from .freeze import freeze
-from .load import VERSION_NAME
-from .problems import Report, Severity
-from .render import RenderResult
+from .build import Counted, Event, Selection, SelectionError, build, check_project
+from .core.problems import Report, Severity
+from .load.freeze import freeze
+from .load.project import VERSION_NAME
+from .release.audit import TreeAudit, audit_output
+from .render.run import RenderResult
 
 project_option = click.option(
     "--project",
@@ -139,27 +139,27 @@ class _Progress:
         self.task: TaskID | None = None
         self.interactive = sys.stderr.isatty() and not os.environ.get("CI")
 
-    def __call__(self, stage: str, value: RenderResult | TreeAudit | int) -> None:
-        if stage == "reused" and isinstance(value, int) and value:
-            click.echo(f"partnerkb: reused {value} unchanged variant(s) from .partnerkb-cache", err=True)
-        if stage == "render" and isinstance(value, int):
-            if self.interactive:
-                self.bar = Progress(transient=True)
-                self.bar.start()
-                self.task = self.bar.add_task("Rendering variants", total=value)
-            else:
-                click.echo(f"partnerkb: rendering {value} variant(s)", err=True)
-        elif stage == "rendered" and isinstance(value, RenderResult):
-            if self.bar is not None and self.task is not None:
-                self.bar.update(self.task, advance=1, description=f"Rendered {value.variant_id}")
-        elif stage == "kits" and isinstance(value, int) and value:
-            self.close()
-            click.echo(f"partnerkb: making {value} partner kit(s)", err=True)
-        elif stage == "audit":
-            self.close()
-            click.echo(f"partnerkb: auditing {value} tree(s) and kit(s) for leaks", err=True)
-        elif stage == "audited" and isinstance(value, TreeAudit):
-            click.echo(f"partnerkb: audited {value.name} in {value.seconds:.2f} s", err=True)
+    def __call__(self, event: Event) -> None:
+        match event:
+            case Counted("reused", count) if count:
+                click.echo(f"partnerkb: reused {count} unchanged variant(s) from .partnerkb-cache", err=True)
+            case Counted("render", count):
+                if self.interactive:
+                    self.bar = Progress(transient=True)
+                    self.bar.start()
+                    self.task = self.bar.add_task("Rendering variants", total=count)
+                else:
+                    click.echo(f"partnerkb: rendering {count} variant(s)", err=True)
+            case RenderResult() if self.bar is not None and self.task is not None:
+                self.bar.update(self.task, advance=1, description=f"Rendered {event.variant_id}")
+            case Counted("kits", count) if count:
+                self.close()
+                click.echo(f"partnerkb: making {count} partner kit(s)", err=True)
+            case Counted("audit", count):
+                self.close()
+                click.echo(f"partnerkb: auditing {count} tree(s) and kit(s) for leaks", err=True)
+            case TreeAudit():
+                click.echo(f"partnerkb: audited {event.name} in {event.seconds:.2f} s", err=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -239,7 +239,8 @@ def _keep_gated_text(lines: list[str], gates: object, allows: object) -> tuple[l
 
 
 def test_a_build_whose_plan_lets_gated_blocks_through_fails_its_audit(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import build, gate
+    from builder import build
+    from builder.core import gate
 
     monkeypatch.setattr(gate, "cut", _keep_gated_text)
     monkeypatch.setattr(build, "check_links", lambda *args: None)  # the links the broken cut exposes would tell
@@ -251,7 +252,7 @@ def test_a_build_whose_plan_lets_gated_blocks_through_fails_its_audit(tiny: Path
 def test_a_build_whose_plan_shows_gated_pages_to_everyone_fails_its_audit(
     tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from builder.models import Gating
+    from builder.core.models import Gating
 
     monkeypatch.setattr(Gating, "visible_to", lambda self, region, tier: True)
     code, output = run("build", "--project", str(tiny), "--out", str(tmp_path / "dist"), "--region", "na", "--jobs", "1")

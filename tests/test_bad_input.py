@@ -183,6 +183,18 @@ def test_every_problem_of_a_run_is_reported(tiny: Path) -> None:
     ]
 
 
+def test_an_item_is_refused_for_an_error_the_report_already_holds() -> None:
+    from builder.core.problems import Report
+
+    report = Report()
+    report.error("content/catalog/a.yml", 3, "unknown-tier", "tier: unknown tier 'golld'")
+    mark = report.mark()
+    report.warn("content/catalog/a.yml", 4, "unknown-key", "unknown key 'x'")
+    assert not report.errors_since(mark)
+    report.error("content/catalog/a.yml", 3, "unknown-tier", "tier: unknown tier 'golld'")  # kept once, yet it counts
+    assert report.errors_since(mark) and len(report.problems) == 2
+
+
 def test_missing_locale_key_is_a_warning_and_an_error_under_strict(tiny: Path) -> None:
     german = tiny / "locales/de.yml"
     german.write_text(german.read_text(encoding="utf-8").replace("  badge: '{tier}-Partner'\n", ""), encoding="utf-8")
@@ -225,8 +237,8 @@ def test_non_utf8_page_names_the_line_of_the_bad_byte(tiny: Path) -> None:
 
 
 def test_byte_order_mark_does_not_hide_front_matter(tiny: Path) -> None:
-    from builder.load import load_project
-    from builder.problems import Report
+    from builder.core.problems import Report
+    from builder.load.project import load_project
 
     (tiny / "content/bom.md").write_bytes("\ufeff---\ntitle: BOM\ntier: gold\n---\n\n# BOM\n".encode())
     project = load_project(tiny, Report())

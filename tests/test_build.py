@@ -149,10 +149,10 @@ def test_same_inputs_give_identical_output(tmp_path: Path) -> None:
 
 def test_lower_variant_docs_dir_never_holds_gated_words(tiny: Path, tmp_path: Path) -> None:
     """Gating happens before MkDocs: the staged docs_dir of a lower tier has neither the words nor the asset."""
-    from builder.load import load_project
-    from builder.models import Variant
-    from builder.problems import Report
-    from builder.stage import plan_variant, write_variant
+    from builder.core.models import Variant
+    from builder.core.problems import Report
+    from builder.load.project import load_project
+    from builder.plan.stage import plan_variant, write_variant
 
     project = load_project(tiny, Report())
     program = project.program

@@ -168,9 +168,9 @@ def test_bad_catalog_references_are_located(tiny: Path) -> None:
 
 
 def test_partner_price_keeps_the_currencys_minor_unit(tiny: Path) -> None:
-    from builder.catalog import partner_price
-    from builder.load import load_project
-    from builder.problems import Report
+    from builder.core.problems import Report
+    from builder.features.catalog import partner_price
+    from builder.load.project import load_project
 
     project = load_project(tiny, Report())
     widget = next(p for p in project.catalog if p.id == "widget")

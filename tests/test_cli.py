@@ -44,8 +44,9 @@ def test_authors_guide_shows_every_schema_as_declared() -> None:
     """
     import re
 
-    from builder import catalog, collateral, load, partners, training
-    from builder.schema import markdown_table
+    from builder.core.schema import markdown_table
+    from builder.features import catalog, collateral, partners, training
+    from builder.load import project as load
 
     schemas = {
         "FRONT": load.FRONT_MATTER_FIELDS, "PROGRAM": load.PROGRAM_FIELDS, "TIER": load.TIER_FIELDS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 
-from builder.decode import decode
-from builder.evidence import fold, words_of
+from builder.release.decode import decode
+from builder.release.evidence import fold, words_of
 
 
 def test_folding_makes_spellings_of_one_word_equal() -> None:

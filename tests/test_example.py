@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from builder.load import load_project
-from builder.problems import Report
+from builder.core.problems import Report
+from builder.load.project import load_project
 from conftest import REPO, run
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from babel.numbers import format_compact_currency
 
-from builder.load import load_project
-from builder.problems import Report
+from builder.core.problems import Report
+from builder.load.project import load_project
 from conftest import REPO, edit, golden, run
 
 pytestmark = pytest.mark.slow
@@ -57,7 +57,7 @@ def test_japanese_pdf_embeds_fonts_that_cover_it() -> None:
     """An example partner whose language is Japanese gets a PDF whose Japanese text can be extracted."""
     import pypdf
 
-    from builder.kits import kit_files
+    from builder.features.kits import kit_files
 
     project = load_project(REPO, Report(), MOMENT)
     partner = next(p for p in project.partners if p.language == "ja" and p.co_branding)
@@ -83,7 +83,7 @@ def test_dashboard_shows_the_next_tier_the_chart_and_the_manager(tiny_built: tup
 
 
 def kit_of(project_dir: Path, partner_id: str) -> dict[str, bytes]:
-    from builder.kits import kit_files
+    from builder.features.kits import kit_files
 
     project = load_project(project_dir, Report(), MOMENT)
     partner = next(p for p in project.partners if p.id == partner_id)

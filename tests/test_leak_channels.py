@@ -129,11 +129,11 @@ def test_the_renderer_is_the_judge_of_where_a_gate_ends(tiny: Path) -> None:
 
 def test_a_gate_that_reaches_mkdocs_fails_the_render(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The net inside MkDocs, tried with a real render: a staged docs_dir that still holds a gate.
-    from builder.load import load_project
-    from builder.models import Variant
-    from builder.problems import Report
-    from builder.render import RenderJob, read_base_config, render, report_render, variant_overrides
-    from builder.stage import plan_variant, write_variant
+    from builder.core.models import Variant
+    from builder.core.problems import Report
+    from builder.load.project import load_project
+    from builder.plan.stage import plan_variant, write_variant
+    from builder.render.run import RenderJob, read_base_config, render, report_render, variant_overrides
 
     project = load_project(tiny, Report())
     program = project.program
@@ -299,7 +299,7 @@ def test_a_gate_in_a_collateral_template_is_an_error(tiny: Path) -> None:
 
 
 def test_a_collateral_template_cannot_include_through_a_link(tmp_path: Path) -> None:
-    from builder.collateral import environment
+    from builder.features.collateral import environment
 
     folder = tmp_path / "item"
     folder.mkdir()
@@ -349,7 +349,7 @@ def test_a_reused_snapshot_tree_follows_the_catalog(tiny: Path, tmp_path: Path) 
 
 def test_a_tree_that_fails_the_audit_is_not_kept(tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from builder import build as build_module
-    from builder import gate
+    from builder.core import gate
 
     cut = gate.cut
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.collateral import pdf_unavailable
+from builder.features.collateral import pdf_unavailable
 from conftest import REPO, skip_or_fail
 
 ITEM = "arvelle-social-banner"
@@ -37,9 +37,9 @@ if subsetter == "fonttools":
 elif weasyprint.pdf.fonts.harfbuzz_subset is None:
     sys.exit(3)
 
-from builder.collateral import load_collateral, vendor_files
-from builder.load import load_program
-from builder.problems import Report
+from builder.features.collateral import load_collateral, vendor_files
+from builder.load.project import load_program
+from builder.core.problems import Report
 
 report = Report()
 program = load_program(root, report)

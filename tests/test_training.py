@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from babel.dates import format_time, get_timezone_location
 
-from builder.load import load_project
-from builder.models import Variant
-from builder.problems import Report
-from builder.stage import plan_variant
+from builder.core.models import Variant
+from builder.core.problems import Report
+from builder.load.project import load_project
+from builder.plan.stage import plan_variant
 from conftest import edit, golden, run
 
 pytestmark = pytest.mark.slow

@@ -19,9 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from builder.load import load_project  # noqa: E402
-from builder.problems import Report  # noqa: E402
-from builder.stage import plan_variant  # noqa: E402
+from builder.core.problems import Report  # noqa: E402
+from builder.load.project import load_project  # noqa: E402
+from builder.plan.stage import plan_variant  # noqa: E402
 
 
 def write_catalog(folder: Path, skus: int, per_product: int = 20) -> None:

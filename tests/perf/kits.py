@@ -25,10 +25,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from builder.audit import Auditor  # noqa: E402
-from builder.kits import kit_files  # noqa: E402
-from builder.load import load_project  # noqa: E402
-from builder.problems import Report  # noqa: E402
+from builder.core.problems import Report  # noqa: E402
+from builder.features.kits import kit_files  # noqa: E402
+from builder.load.project import load_project  # noqa: E402
+from builder.release.audit import Auditor  # noqa: E402
 
 MOMENT = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 

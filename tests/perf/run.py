@@ -138,8 +138,8 @@ class Bench:
 
 def plain_docs(portal: Path, docs: Path, languages: list[str]) -> int:
     """Copy content/ with only `languages` (the default's files unsuffixed) and no gate fences; return the page count."""
-    from builder import gate
-    from builder.load import split_language
+    from builder.core import gate
+    from builder.load.project import split_language
 
     shutil.rmtree(docs, ignore_errors=True)
     content = portal / "content"
@@ -321,21 +321,21 @@ def report(args: argparse.Namespace, benches: list[Bench]) -> None:
 # (file name ending, function, label): cumulative time of these calls is printed as "phases".
 MAIN_PHASES = (
     ("builder/build.py", "check_project", "check_project: load + plan every variant + links"),
-    ("builder/load.py", "load_project", "  load: read and validate"),
-    ("builder/check.py", "check_links", "  check_links (plans every variant)"),
+    ("builder/load/project.py", "load_project", "  load: read and validate"),
+    ("builder/plan/check.py", "check_links", "  check_links (plans every variant)"),
     ("builder/build.py", "_render_all", "stage + render (main process waits for the worker)"),
-    ("builder/stage.py", "write_variant", "  stage: write docs_dir"),
-    ("builder/publish.py", "write_tier_roots", "tier roots"),
-    ("builder/audit.py", "__init__", "audit: set-up (evidence read from the sources)"),
-    ("builder/audit.py", "audit_tree", "audit: trees (worker processes)"),
-    ("builder/audit.py", "audit_kits", "audit: kits"),
-    ("builder/decode.py", "decode", "  decode output files"),
-    ("builder/audit.py", "found_in", "  phrase lookups"),
-    ("builder/publish.py", "publish", "publish (+ manifest)"),
-    ("builder/stage.py", "plan_variant", "plan_variant (all calls: check, stage, audit)"),
+    ("builder/plan/stage.py", "write_variant", "  stage: write docs_dir"),
+    ("builder/release/install.py", "write_tier_roots", "tier roots"),
+    ("builder/release/audit.py", "__init__", "audit: set-up (evidence read from the sources)"),
+    ("builder/release/audit.py", "audit_tree", "audit: trees (worker processes)"),
+    ("builder/release/audit.py", "audit_kits", "audit: kits"),
+    ("builder/release/decode.py", "decode", "  decode output files"),
+    ("builder/release/audit.py", "found_in", "  phrase lookups"),
+    ("builder/release/install.py", "install", "install into dist/ (+ manifest)"),
+    ("builder/plan/stage.py", "plan_variant", "plan_variant (all calls: check, stage, audit)"),
 )
 WORKER_PHASES = (
-    ("builder/render.py", "render", "builder.render.render (whole variant)"),
+    ("builder/render/run.py", "render", "builder.render.run.render (whole variant)"),
     ("mkdocs/config/base.py", "load_config", "  mkdocs load_config"),
     ("mkdocs/commands/build.py", "build", "  mkdocs build (every language: mkdocs-static-i18n re-runs it per language)"),
     ("mkdocs/structure/files.py", "get_files", "    collect docs files"),
@@ -351,7 +351,7 @@ WORKER_PHASES = (
     ("mkdocs/commands/build.py", "_build_theme_template", "    404 + sitemap"),
     ("material/plugins/search/plugin.py", "on_post_build", "    search: write index"),
     ("mkdocs/structure/files.py", "copy_static_files", "    copy static files"),
-    ("builder/render.py", "split_search_index", "  split_search_index"),
+    ("builder/render/run.py", "split_search_index", "  split_search_index"),
 )
 
 
@@ -461,10 +461,10 @@ def render_worker(portal: Path, stage: Path, prof: Path) -> None:
     import cProfile
 
     from builder.build import Selection, select_variants
-    from builder.load import load_project
-    from builder.problems import Report
-    from builder.render import RenderJob, read_base_config, render, variant_overrides
-    from builder.stage import plan_variant, write_variant
+    from builder.core.problems import Report
+    from builder.load.project import load_project
+    from builder.plan.stage import plan_variant, write_variant
+    from builder.render.run import RenderJob, read_base_config, render, variant_overrides
 
     project = load_project(portal.resolve(), Report())
     (variant,) = select_variants(project, Selection(("eu",), ("gold",), ()))

@@ -24,11 +24,11 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from .gate import GATE_MARKER
-from .models import Gating, GeneratedPage, Locale, Program, Region, Tier
-from .problems import Report, Severity, did_you_mean
-from .schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
-from .yamlio import YamlMap, load_file, read_text
+from ..core.gate import GATE_MARKER
+from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick
+from ..core.problems import Report, did_you_mean
+from ..core.schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
+from ..core.yamlio import YamlMap, load_file, read_text
 
 FOLDER = "content/collateral"
 KINDS = ("one-pager", "solution-brief", "email", "social-banner")
@@ -103,7 +103,7 @@ def load_collateral(root: Path, program: Program, report: Report) -> tuple[Colla
 
 
 def _collateral(data: YamlMap, folder: Path, source: str, program: Program, report: Report) -> Collateral | None:
-    errors = report.count(Severity.ERROR)
+    mark = report.mark()
     if data["kind"] not in KINDS:
         report.error(
             source,
@@ -148,7 +148,7 @@ def _collateral(data: YamlMap, folder: Path, source: str, program: Program, repo
     tier, regions = tier_and_regions(data, source, "", program, report)
     titles = translations(data, "title", source, program, report)
     summaries = translations(data, "summary", source, program, report)
-    if tier is None or report.count(Severity.ERROR) > errors:
+    if tier is None or report.errors_since(mark):
         return None
     return Collateral(
         folder.name, source, folder, titles, summaries, data["kind"], tuple(data["formats"]), data["co_brandable"], texts, template,
@@ -271,7 +271,7 @@ def _fonts_dated(moment: datetime.datetime) -> Iterator[None]:
     libharfbuzz-subset is missing, and instantiates variable fonts with it), fontTools stamps the font's
     `head.modified` with the current time unless SOURCE_DATE_EPOCH is set, so every build embedded
     different font streams. Kits only escaped it because their workers had inherited the variable
-    from a MkDocs render (builder/render.py); the vendor's copies are written in the main process."""
+    from a MkDocs render (builder/render/run.py); the vendor's copies are written in the main process."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
     try:
@@ -304,7 +304,7 @@ def _only(files: Mapping[str, bytes]) -> Any:
 def vendor_files(item: Collateral, lang: str, default: str, moment: datetime.datetime) -> tuple[tuple[str, bytes], ...]:
     """A non-co-brandable item as the vendor publishes it in `lang` (HTML and/or PDF), rendered once per build."""
     page = render_html(item, {"partner": None, "text": item.texts_in(lang, default), "lang": lang})
-    title = item.titles.get(lang) or item.titles[default]
+    title = pick(item.titles, lang, default)
     files = [("html", page.encode("utf-8"))] if "html" in item.formats else []
     if "pdf" in item.formats:
         files.append(("pdf", render_pdf(page, {}, moment, title, lang)))
@@ -322,9 +322,9 @@ def library_page(
     lines = [f"# {html.escape(title)}", "", html.escape(locale.t("collateral.intro")), ""]
     for item in offered:
         lines += [
-            f"## {html.escape(item.titles.get(lang) or item.titles[default])}",
+            f"## {html.escape(pick(item.titles, lang, default))}",
             "",
-            html.escape(item.summaries.get(lang) or item.summaries[default]),
+            html.escape(pick(item.summaries, lang, default)),
             "",
         ]
         if item.co_brandable:
@@ -333,13 +333,3 @@ def library_page(
         links = [f"[{html.escape(locale.t(f'collateral.{fmt}'))}]({item.id}.{fmt})" for fmt in FORMATS if fmt in item.formats]
         lines += [" · ".join(links), ""]
     return GeneratedPage("collateral/index.md", offered[0].source, title, locale.t("collateral.intro"), "\n".join(lines))
-
-
-def hidden_collateral_text(items: tuple[Collateral, ...], region: Region, tier: Tier) -> list[tuple[str, str, bool]]:
-    """(source, text, is_code) of the collateral a tier or region may not have, for the leak audit."""
-    hidden = []
-    for item in items:
-        if not item.offered_to(region, tier):
-            texts = [*item.titles.values(), *item.summaries.values(), *(t for lang in item.texts.values() for t in lang.values())]
-            hidden += [(item.source, line, False) for text in texts for line in text.splitlines()]
-    return hidden

@@ -20,9 +20,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .models import Project, Variant
-from .sources import CACHE
-from .stage import Plan
+from ..core.models import Project, Variant
+from ..core.paths import CACHE, PACKAGE
+from ..plan.stage import Plan
 
 _SHARED_INPUTS = ("mkdocs.yml", "partners/program.yml", "locales", "theme")
 _PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Markdown")
@@ -47,8 +47,7 @@ def _files(path: Path) -> list[Path]:
 def shared_inputs(project: Project) -> bytes:
     """The digest of what every variant shares: the builder, its packages, program, locales, theme, mkdocs.yml."""
     digest = hashlib.sha256()
-    builder = Path(__file__).parent
-    _hash_files(digest, builder, _files(builder))
+    _hash_files(digest, PACKAGE, _files(PACKAGE))
     for package in _PACKAGES:
         digest.update(f"{package}=={metadata.version(package)}\0".encode())
     _hash_files(digest, project.root, [f for name in _SHARED_INPUTS for f in _files(project.root / name)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .problems import Report
+from ..core.problems import Report
 from .sources import snapshot_folder
 
 

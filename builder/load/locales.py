@@ -6,10 +6,10 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Locale, Program
-from .problems import Report
-from .schema import describe
-from .yamlio import YamlMap, load_yaml, read_text
+from ..core.models import Locale, Program
+from ..core.problems import Report
+from ..core.schema import describe
+from ..core.yamlio import YamlMap, load_yaml, read_text
 
 # The labels the builder and theme use, with the placeholders each may contain.
 UI_LABELS: dict[str, tuple[str, ...]] = {

@@ -1,4 +1,4 @@
-"""Where each version's pages come from: the working tree, a snapshot folder, or a git ref.
+"""Where each version's pages come from (the working tree, a snapshot folder, or a git ref), and its build time.
 
 A git ref's `content/` is read with `git archive` into a cache folder keyed by the commit, never by
 changing the user's checkout; the cache (`.partnerkb-cache/` in the project, ignored by git) can be
@@ -7,15 +7,16 @@ kept between CI runs.
 
 from __future__ import annotations
 
+import datetime
 import io
+import os
 import shutil
 import subprocess
 import tarfile
 from pathlib import Path
 
-from .models import Version
-
-CACHE = ".partnerkb-cache"
+from ..core.models import Version
+from ..core.paths import CACHE
 
 
 class SourceError(Exception):
@@ -74,3 +75,47 @@ def _extract(root: Path, commit: str, ref: str) -> Path:
         tar.extractall(partial, filter="data")
     partial.rename(target)
     return target / "content"
+
+
+# --- build times -------------------------------------------------------------------------------
+
+DEFAULT_EPOCH = 315532800  # 1980-01-01, for portals outside git
+
+
+def _env_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH, the reproducible-builds convention, when it is set to a number of seconds."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return int(value) if value.isdigit() else None
+
+
+def default_as_of() -> datetime.datetime:
+    """The build's point in time when none is given: SOURCE_DATE_EPOCH, else the start of today (UTC).
+
+    A day, not a second: builds on the same day agree, and so reuse each other's rendered trees.
+    """
+    epoch = _env_epoch()
+    if epoch is not None:
+        return datetime.datetime.fromtimestamp(epoch, datetime.UTC)
+    today = datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime(today.year, today.month, today.day, tzinfo=datetime.UTC)
+
+
+def source_epoch(root: Path, version: Version) -> int:
+    """A version's fixed build time: SOURCE_DATE_EPOCH, else the time of the last commit of its pages, else 1980-01-01.
+
+    An old version keeps its own time, so that new commits elsewhere do not change (and re-render) it.
+    """
+    epoch = _env_epoch()
+    if epoch is not None:
+        return epoch
+    if version.source == "git":
+        args = ["log", "-1", "--format=%ct", version.ref]
+    elif version.source == "snapshot":
+        args = ["log", "-1", "--format=%ct", "--", snapshot_folder(version.name)]
+    else:
+        args = ["log", "-1", "--format=%ct"]
+    try:
+        out = _git(root, *args).stdout.decode().strip()
+    except SourceError:  # no git here: a portal outside git
+        return DEFAULT_EPOCH
+    return int(out) if out.isdigit() else DEFAULT_EPOCH

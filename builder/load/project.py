@@ -10,19 +10,22 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from . import gate, reader, training
-from .catalog import load_catalog
-from .collateral import load_collateral
-from .kits import check_kit_templates
-from .links import find_links
+from ..core import gate, reader
+from ..core.models import Content, Page, Program, Project, Region, Tier, Version
+from ..core.paths import page_url, split_language, without_language
+from ..core.problems import ProblemsFound, Report, did_you_mean
+from ..core.references import find_links
+from ..core.schema import Field, check_mapping, describe, tier_and_regions
+from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text, report_symlinks, symlink_problem
+from ..features import training
+from ..features.catalog import load_catalog
+from ..features.collateral import load_collateral
+from ..features.kits import check_kit_templates
+from ..features.partners import Partner, load_partners
+from ..render.meta import mkdocs_metadata
+from ..render.run import read_mkdocs_yml
 from .locales import load_locales
-from .models import Content, Page, Program, Project, Region, Tier, Version
-from .partners import Partner, load_partners
-from .problems import ProblemsFound, Report, Severity, did_you_mean
-from .render import read_mkdocs_yml
-from .schema import Field, check_mapping, describe, tier_and_regions
 from .sources import SourceError, content_folder
-from .yamlio import YamlList, YamlMap, load_yaml, read_text, report_symlinks, symlink_problem
 
 PROGRAM_FILE = "partners/program.yml"
 
@@ -89,7 +92,6 @@ VERSION_SOURCES = ("worktree", "git", "snapshot")
 DATA_FOLDERS = ("catalog", "collateral")
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
-_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 
 
 def load_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Project:
@@ -173,15 +175,6 @@ def asset_mentions(pages: tuple[Page, ...], assets: tuple[str, ...], languages: 
     return mentions
 
 
-def without_language(asset: str, languages: tuple[str, ...]) -> str:
-    """`img/plan.de.svg` -> `img/plan.svg` when `de` is a language (mkdocs-static-i18n's suffix for assets)."""
-    path = PurePosixPath(asset)
-    stem = PurePosixPath(path.stem)
-    if stem.suffix[1:] in languages and path.suffix:
-        return str(path.with_name(f"{stem.stem}{path.suffix}"))
-    return asset
-
-
 # --- program.yml -------------------------------------------------------------------------------
 
 
@@ -190,13 +183,13 @@ def load_program(root: Path, report: Report) -> Program | None:
     text = read_text(root / PROGRAM_FILE, PROGRAM_FILE, report)
     if text is None:
         return None
-    errors_before = report.count(Severity.ERROR)
+    mark = report.mark()
     data = load_yaml(text, PROGRAM_FILE, report)
-    if data is None and report.count(Severity.ERROR) == errors_before:
+    if data is None and not report.errors_since(mark):
         report.error(PROGRAM_FILE, 1, "schema-missing", "the file is empty: it declares default_language, tiers, regions and versions")
     if data is None or not check_mapping(data, PROGRAM_FIELDS, PROGRAM_FILE, report):
         return None
-    errors_before = report.count(Severity.ERROR)
+    mark = report.mark()
     default_language = data["default_language"]
     if not _LANGUAGE.match(default_language):
         report.error(
@@ -208,8 +201,7 @@ def load_program(root: Path, report: Report) -> Program | None:
     tiers = _load_tiers(data["tiers"], report)
     regions = _load_regions(data["regions"], default_language, report)
     versions = _load_versions(data["versions"], report)
-    errors_after = report.count(Severity.ERROR)
-    if errors_after > errors_before or not tiers or not regions or not versions:
+    if report.errors_since(mark) or not tiers or not regions or not versions:
         return None
     return Program(default_language, tiers, regions, versions)
 
@@ -411,16 +403,6 @@ def load_content(
     return Content(content, pages, tuple(assets), mentions, found_training, unread)
 
 
-def split_language(relative: str, languages: tuple[str, ...], default: str) -> tuple[str, str] | None:
-    """`a/b.de.md` -> (`a/b.md`, `de`); None when the suffix names a language no region builds."""
-    match = _SUFFIX.match(relative)
-    if not match:
-        return relative, default
-    if match["lang"] not in languages or match["lang"] == default:
-        return None
-    return f"{match['stem']}.md", match["lang"]
-
-
 @dataclass(frozen=True)
 class _Source:
     """A page file as read, before its default-language page lends it tier and regions."""
@@ -457,7 +439,7 @@ def _front_matter(text: str, source: str, report: Report) -> YamlMap | None:
     front = _fenced_front_matter(text, source, report)
     if front is None:
         return None
-    theirs = reader.mkdocs_metadata_keys(text)
+    theirs = {str(key) for key in mkdocs_metadata(text)[1]}
     ours = {str(key) for key in front}
     if theirs != ours:
         if ours:
@@ -525,9 +507,9 @@ def _page(
     tier_ids = [t.id for t in program.tiers]
     region_ids = [r.id for r in program.regions]
     # A translation's tier and regions are its original's: reported once, at the original.
-    errors = report.count(Severity.ERROR)
+    mark = report.mark()
     tier, regions = tier_and_regions(original, source, "", program, report if front is original else Report())
-    ok = tier is not None and report.count(Severity.ERROR) == errors
+    ok = tier is not None and not report.errors_since(mark)
     min_tier = tier or program.lowest_tier
     teaser = bool(original.get("teaser", False))
     summary = front.get("summary") or original.get("summary") or ""
@@ -571,15 +553,6 @@ def _check_gate_values(gates: list[gate.Gate], source: str, tier_ids: list[str],
                 )
                 ok = False
     return ok
-
-
-def page_url(path: str) -> str:
-    """The URL of a page relative to its language root, as MkDocs makes it with directory URLs."""
-    stem = path[: -len(".md")]
-    parent, _, name = stem.rpartition("/")
-    if name in ("index", "README"):
-        return f"{parent}/" if parent else ""
-    return f"{stem}/"
 
 
 def _check_unique_urls(pages: tuple[Page, ...], report: Report) -> None:

@@ -6,7 +6,7 @@ from the models' gating rules: the sources are read again from their files, and 
 text is filed under the *condition* that lets a reader see it (a minimum tier, a set of regions, a
 partner) as the renderer and a plain YAML reader see it:
 
-- a page's front matter as MkDocs itself reads it (`get_data`);
+- a page's front matter as MkDocs itself reads it (`render.meta`);
 - a page's gated blocks as the renderer's own Markdown parser sees them (`/// tier` and `/// region`
   registered as real blocks), text outside any gate included;
 - data files (catalog, training, collateral) with a plain YAML load: a mapping with `tier:` or
@@ -41,8 +41,10 @@ from urllib.parse import unquote
 
 import yaml
 
+from ..core.paths import PACKAGE
+from ..core.reader import GATE_ATTRIBUTE, Parser
+from ..render.meta import mkdocs_metadata
 from .decode import strings
-from .reader import GATE_ATTRIBUTE, Parser
 
 Atom = tuple[str, str]  # ("tier", "gold"), ("region", "apac,eu"), ("partner", "nordhafen-digital")
 Condition = frozenset[Atom]
@@ -447,15 +449,12 @@ class _Sources:
         return path.as_posix()
 
     def read_pages(self) -> None:
-        from mkdocs.utils.meta import get_data
-
         for path in sorted(self.content.rglob("*.md")):
             relative = path.relative_to(self.content).as_posix()
             if relative.split("/", 1)[0] in DATA_FOLDERS or not path.is_file():
                 continue
             text = _read(path)
-            body, meta = get_data(text)
-            meta = meta if isinstance(meta, dict) else {}
+            body, meta = mkdocs_metadata(text)
             condition = _page_condition(meta, text.startswith("---")) | self._course_of(relative)
             self.page_conditions[relative] = condition
             source = self.label(path)
@@ -635,7 +634,7 @@ def renderer_vocabulary(languages: tuple[str, ...]) -> frozenset[str]:
     from pygments.token import STANDARD_TYPES
 
     found: set[str] = set()
-    folders = [Path(__file__).parent]
+    folders = [PACKAGE]
     for package, sub in _RENDERER_FOLDERS:
         spec = importlib.util.find_spec(package)
         if spec is not None and spec.origin is not None:

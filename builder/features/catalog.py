@@ -20,10 +20,10 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
-from .models import Gating, GeneratedPage, Locale, Program, Region, Tier, Variant, pick
-from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_mapping, describe, tier_and_regions, translations
-from .yamlio import YamlList, YamlMap, load_yaml, read_text
+from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, Variant, babel_locale, pick
+from ..core.problems import Report, did_you_mean
+from ..core.schema import Field, check_mapping, describe, tier_and_regions, translations
+from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text
 
 FOLDER = "content/catalog"
 LINES = ("observability", "security", "data")
@@ -133,7 +133,7 @@ def load_catalog(root: Path, program: Program, report: Report) -> tuple[Product,
 
 
 def _product(data: YamlMap, source: str, stem: str, program: Program, report: Report) -> Product | None:
-    errors = report.count(Severity.ERROR)
+    mark = report.mark()
     if data["id"] != stem:
         report.error(source, data.line_of("id"), "catalog-id", f"id: expected '{stem}' (the file name), got '{data['id']}'")
     for key, allowed in (("line", LINES), ("deployment", DEPLOYMENTS), ("status", STATUSES)):
@@ -146,7 +146,7 @@ def _product(data: YamlMap, source: str, stem: str, program: Program, report: Re
     tier, regions = tier_and_regions(data, source, "", program, report)
     discounts = _discounts(data, source, program, report)
     skus = _skus(data["skus"], source, regions, program, report)
-    if tier is None or report.count(Severity.ERROR) > errors:
+    if tier is None or report.errors_since(mark):
         return None
     return Product(
         data["id"], source, data["line"],
@@ -286,7 +286,7 @@ def _cell(text: str) -> str:
 
 
 def _money(amount: Decimal, currency: str, lang: str) -> str:
-    return format_currency(amount, currency, locale=lang.replace("-", "_"))
+    return format_currency(amount, currency, locale=babel_locale(lang))
 
 
 def partner_price(product: Product, amount: Decimal, tier: Tier, currency: str) -> Decimal:
@@ -348,7 +348,7 @@ def _status(product: Product, lang: str, locale: Locale) -> str:
     status = locale.t(f"catalog.statuses.{product.status}")
     key = {"ga": "ga_date", "end-of-sale": "end_of_sale", "end-of-life": "end_of_life"}.get(product.status)
     if key and key in product.dates:
-        status += f" ({format_date(product.dates[key], format='medium', locale=lang.replace('-', '_'))})"
+        status += f" ({format_date(product.dates[key], format='medium', locale=babel_locale(lang))})"
     return status
 
 
@@ -407,23 +407,6 @@ def _untranslated_notice(product: Product, variant: Variant, lang: str, default:
         return []
     notice = locale.t("catalog.untranslated", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}"))
     return [f'<p class="pkb-fallback">{html.escape(notice)}</p>', ""]
-
-
-def hidden_catalog_text(products: tuple[Product, ...], variant: Variant) -> list[tuple[str, str, bool]]:
-    """(source, text, is_code) of every product and SKU a variant must not show, for the leak audit.
-
-    SKU codes are flagged: short as they are, an order code proves a leak where a short phrase would not.
-    """
-    hidden: list[tuple[str, str, bool]] = []
-    for product in products:
-        shown = {s.code for s in product.skus_for(variant.region, variant.tier)}
-        if not product.visible_to(variant.region, variant.tier):
-            shown = set()
-            texts = [*product.names.values(), *product.summaries.values(), *product.descriptions.values()]
-            hidden += [(product.source, line, False) for text in texts for line in text.splitlines()]
-        hidden += [(product.source, s.code, True) for s in product.skus if s.code not in shown]
-        hidden += [(product.source, name, False) for s in product.skus if s.code not in shown for name in s.names.values()]
-    return hidden
 
 
 # --- price list --------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from .models import Gating, Page, Program, Region, Tier
-from .problems import Report, Severity, did_you_mean
-from .schema import Field, check_id, check_mapping, check_url, describe, texts_by_language, tier_and_regions, translations
-from .yamlio import YamlList, YamlMap, load_file
+from ..core.models import Gating, Page, Program, Region, Tier
+from ..core.problems import Report, did_you_mean
+from ..core.schema import Field, check_id, check_mapping, check_url, describe, texts_by_language, tier_and_regions, translations
+from ..core.yamlio import YamlList, YamlMap, load_file
 
 FOLDER = "training"
 ROLES = ("sales", "presales", "support", "engineering")
@@ -256,7 +256,7 @@ class _Reader:
 
     def course(self, item: YamlMap, line: int) -> Course | None:
         source, program, report = self.source("courses.yml"), self.program, self.report
-        errors = report.count(Severity.ERROR)
+        mark = report.mark()
         course_id = item["id"]
         if course_id in RESERVED_IDS:
             report.error(source, item.line_of("id"), "training-id", f"id: '{course_id}' is a page the builder writes; choose another id")
@@ -275,7 +275,7 @@ class _Reader:
         objectives = self.objectives(item, source)
         titles = translations(item, "title", source, program, report)
         summaries = translations(item, "summary", source, program, report)
-        if not ok or tier is None or report.count(Severity.ERROR) > errors or None in modules:
+        if not ok or tier is None or report.errors_since(mark) or None in modules:
             return None
         return Course(
             course_id, source, _lines(item, line), titles, summaries, tuple(item["roles"]), item["level"], item["duration"],
@@ -324,7 +324,7 @@ class _Reader:
         report, program = self.report, self.program
         if not check_mapping(item, QUESTION_FIELDS, source, report, where, line):
             return None
-        errors = report.count(Severity.ERROR)
+        mark = report.mark()
         choices = item["choices"]
         correct = item["correct"]
         if item["kind"] not in QUESTION_KINDS:
@@ -366,19 +366,19 @@ class _Reader:
             texts.append(texts_by_language(choice, f"{where}.choices[{index}]", choices.line_of(index), source, program, report))
         question = texts_by_language(item["question"], f"{where}.question", item.line_of("question"), source, program, report)
         explanation = texts_by_language(item["explanation"], f"{where}.explanation", item.line_of("explanation"), source, program, report)
-        if report.count(Severity.ERROR) > errors:
+        if report.errors_since(mark):
             return None
         return Question(question, item["kind"], tuple(texts), tuple(correct), explanation)
 
     def path(self, item: YamlMap, line: int) -> LearningPath | None:
         source, program, report = self.source("paths.yml"), self.program, self.report
-        errors = report.count(Severity.ERROR)
+        mark = report.mark()
         self.one_of(item, "role", ROLES, source)
         tier, regions = tier_and_regions(item, source, "", program, report)
         titles = translations(item, "title", source, program, report)
         summaries = translations(item, "summary", source, program, report)
         certifications = translations(item, "certification", source, program, report)
-        if tier is None or report.count(Severity.ERROR) > errors:
+        if tier is None or report.errors_since(mark):
             return None
         return LearningPath(
             item["id"],
@@ -394,7 +394,7 @@ class _Reader:
 
     def session(self, item: YamlMap, line: int) -> Session | None:
         source, program, report = self.source("sessions.yml"), self.program, self.report
-        errors = report.count(Severity.ERROR)
+        mark = report.mark()
         self.one_of(item, "kind", KINDS, source)
         self.positive(item, "duration", source)
         start = _aware(item["start"])
@@ -407,7 +407,7 @@ class _Reader:
         tier, regions = tier_and_regions(item, source, "", program, report)
         titles = translations(item, "title", source, program, report)
         summaries = translations(item, "summary", source, program, report, required=False)
-        if tier is None or start is None or report.count(Severity.ERROR) > errors:
+        if tier is None or start is None or report.errors_since(mark):
             return None
         return Session(
             item["id"], source, _lines(item, line), titles, summaries, item["kind"], start, item["duration"], item.get("course"), join, recording,

@@ -3,7 +3,7 @@ its co-branded collateral as HTML and PDF, in the partner's language.
 
 Pure functions from a partner and the program to files (`kit_files`); the build writes them into the
 staging folder and the audit then proves that no other partner's data is in them. Kit pages are our
-own templates (`builder/templates/`), autoescaped: a partner's strings are data, never markup.
+own templates (`builder/features/templates/`), autoescaped: a partner's strings are data, never markup.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import jinja2
 import markupsafe
 from babel.numbers import format_compact_currency, format_decimal
 
+from ..core.models import Locale, Program, Tier, babel_locale
+from ..core.problems import Report
 from . import collateral as collateral_module
 from .collateral import Collateral
-from .models import Locale, Program, Tier
 from .partners import Partner
-from .problems import Report
 
-_PAGES = jinja2.Environment(loader=jinja2.PackageLoader("builder", "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
+_PAGES = jinja2.Environment(loader=jinja2.PackageLoader("builder.features", "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ def next_tier(program: Program, tier: Tier) -> Tier | None:
 
 def requirements(partner: Partner, tier: Tier, paths: Mapping[str, str], locale: Locale) -> list[Requirement]:
     """How far the partner is from each requirement of `tier`, formatted for its language."""
-    lang = partner.language.replace("-", "_")
+    lang = babel_locale(partner.language)
     rows = []
     for key, target in tier.targets:
         value = partner.metrics.get(key, 0.0)
@@ -174,7 +174,7 @@ def revenue_chart(quarters: tuple[tuple[str, float], ...], lang: str, label: str
         bar = (height - top - bottom) * value / peak
         x = left + index * slot + slot * 0.15
         y = height - bottom - bar
-        amount = html.escape(format_compact_currency(value, "USD", locale=lang.replace("-", "_")))
+        amount = html.escape(format_compact_currency(value, "USD", locale=babel_locale(lang)))
         bars.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" fill="{html.escape(colour)}"><title>{html.escape(quarter)}: {amount}</title></rect>'
             f'<text x="{x + slot * 0.35:.1f}" y="{y - 6:.1f}" text-anchor="middle">{amount}</text>'

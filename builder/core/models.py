@@ -181,6 +181,11 @@ class GeneratedPage:
     teaser_tier: Tier | None = None  # set on a locked teaser: the tier the real page needs
 
 
+def babel_locale(lang: str) -> str:
+    """The name Babel knows a language by: `pt-BR` -> `pt_BR`."""
+    return lang.replace("-", "_")
+
+
 def pick(texts: Mapping[str, str], lang: str, default: str) -> str:
     """A translatable text in `lang`, else in the default language."""
     return texts.get(lang) or texts.get(default, "")

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import Program, Region, Tier
-from .problems import Report, Severity, did_you_mean
-from .schema import ID_PATTERN, Field, check_mapping, check_url, describe
-from .yamlio import YamlMap, load_file
+from ..core.models import Program, Region, Tier
+from ..core.problems import Report, did_you_mean
+from ..core.schema import ID_PATTERN, Field, check_mapping, check_url, describe
+from ..core.yamlio import YamlMap, load_file
 
 FOLDER = "partners"
 PROGRAM_NAME = "program.yml"
@@ -91,11 +91,6 @@ class Partner:
     certified: Mapping[str, int]
     revenue_by_quarter: tuple[tuple[str, float], ...]
 
-    def identity(self) -> list[str]:
-        """The strings that identify the partner's people and data: they must appear in its own kit only."""
-        people = [text for c in self.contacts for text in (c.name, c.email, c.phone) if text]
-        return [self.name, self.legal_name, self.website, *people]
-
 
 def partner_files(folder: Path) -> list[Path]:
     """The partner files of a folder: every `*.yml` but the program."""
@@ -117,7 +112,7 @@ def load_partners(folder: Path, shown: str, program: Program, report: Report) ->
 
 
 def _partner(data: YamlMap, path: Path, source: str, program: Program, report: Report) -> Partner | None:
-    errors = report.count(Severity.ERROR)
+    mark = report.mark()
     partner_id = path.stem
     if not ID_PATTERN.match(partner_id):
         report.error(source, 1, "partner-id", f"the file name '{partner_id}' is the partner's id: lower-case letters, digits and '-'")
@@ -136,7 +131,7 @@ def _partner(data: YamlMap, path: Path, source: str, program: Program, report: R
     manager = _contact(data["partner_manager"], "partner_manager", data.line_of("partner_manager"), source, report)
     metrics, certified, quarters = _metrics(data, source, report)
     check_logo(path.parent / partner_id, data["logo"], source, data.line_of("logo"), report)
-    if report.count(Severity.ERROR) > errors or tier is None or region is None or manager is None:
+    if report.errors_since(mark) or tier is None or region is None or manager is None:
         return None
     return Partner(
         partner_id, source, path.parent / partner_id, data["name"], data["legal_name"], data["type"], program.tier(tier),

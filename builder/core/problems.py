@@ -35,14 +35,25 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     _seen: set[Problem] = field(default_factory=set, repr=False)
+    _errors_reported: int = field(default=0, repr=False)  # every error added, repeats included
 
     def error(self, file: str, line: int, code: str, message: str) -> None:
         self.add(Problem(file, line, Severity.ERROR, code, message))
+
+    def mark(self) -> int:
+        """A point in the run, for `errors_since`: whether the item read since then is usable."""
+        return self._errors_reported
+
+    def errors_since(self, mark: int) -> bool:
+        """True when an error was reported after `mark`, even one the report already held from elsewhere."""
+        return self._errors_reported > mark
 
     def warn(self, file: str, line: int, code: str, message: str) -> None:
         self.add(Problem(file, line, Severity.WARNING, code, message))
 
     def add(self, problem: Problem) -> None:
+        if problem.severity is Severity.ERROR:
+            self._errors_reported += 1
         if problem not in self._seen:
             self._seen.add(problem)
             self.problems.append(problem)

@@ -17,11 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.models import Project, Variant
+from ..core.problems import Problem, Severity
+from ..load.project import markdown_parser
 from .decode import decode
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
-from .load import markdown_parser
-from .models import Project, Variant
-from .problems import Problem, Severity
 
 _CACHED_CHARACTERS = 64 << 20
 _CACHED_LINES = 200_000

@@ -1,8 +1,9 @@
 """Stage 2: turn a Project into one prepared `docs_dir` per variant.
 
 `plan_variant` is pure: it decides, for a (region, tier, version), which pages are published as
-they are, which become locked teasers, which assets go along, and what text the variant must never
-contain (the leak audit reads the same plan). `write_variant` puts a plan on disk.
+they are, which become locked teasers, which assets go along and which pages and files are written
+from data. `write_variant` puts a plan on disk. (The leak audit never reads a plan: it takes its
+evidence from the sources, `release.evidence`.)
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from . import catalog, collateral, gate, training_pages
-from .links import used_links
-from .load import page_url, without_language
-from .models import Content, GeneratedPage, Page, Project, Variant, pick
-from .training import Module
+from ..core import gate
+from ..core.models import Content, GeneratedPage, Page, Project, Variant, pick
+from ..core.paths import localized, page_url, without_language
+from ..core.references import used_links
+from ..features import catalog, collateral, training_pages
+from ..features.training import Module
 
 
 @dataclass(frozen=True)
@@ -44,23 +46,12 @@ class StagedPage:
 
 
 @dataclass(frozen=True)
-class Hidden:
-    """Text a variant must not contain, with the file it comes from."""
-
-    source: str
-    text: str
-    code: bool = False  # an identifier (a SKU code): significant however short
-
-
-@dataclass(frozen=True)
 class Plan:
-    """Everything that goes into one variant's docs_dir, and everything that must stay out."""
+    """Everything that goes into one variant's docs_dir."""
 
     variant: Variant
     pages: tuple[StagedPage, ...]
     assets: tuple[str, ...]
-    hidden: tuple[Hidden, ...]
-    hidden_assets: tuple[str, ...]
     files: tuple[tuple[str, bytes], ...] = ()  # generated downloads (price lists), by name in docs_dir
 
     def urls_in(self, lang: str) -> frozenset[str]:
@@ -82,26 +73,22 @@ def plan_variant(project: Project, variant: Variant) -> Plan:
     modules = visible_modules(content, variant)
     words = {lang: _words(project, content, variant, lang) for lang in languages}
     staged: list[StagedPage] = []
-    hidden: list[Hidden] = []
     for page in content.pages:
         if page.lang not in languages:
             continue
         name = staged_name(page, project.program.default_language)
         lines = page.text.split("\n")
         if page.visible_to(variant.region, variant.tier):
-            visible, refused = gate.cut(lines, page.gates, variant.allows)
+            visible, _ = gate.cut(lines, page.gates, variant.allows)
             text, header = _as_module(content, page, "\n".join(visible), modules, words[page.lang])
             staged.append(StagedPage(name, page, text, teaser=False, header=header))
-            hidden.extend(Hidden(page.source, line) for line in refused)
             continue
-        hidden.extend(Hidden(page.source, line) for line in _without_front_matter_keys(lines))
         if page.teased_to(variant.region, variant.tier):
             staged.append(StagedPage(name, page, teaser_text(project, page, page.lang), teaser=True))
             staged.extend(_untranslated_teasers(project, content, page, variant))
-    assets, hidden_assets = _split_assets(content, staged, project.program.languages)
+    assets = _assets(content, staged, project.program.languages)
     generated, files = _from_data(project, content, modules, words, variant)
-    hidden += _hidden_data(project, content, modules, variant)
-    return Plan(variant, tuple(staged + generated), assets, tuple(hidden), hidden_assets, files)
+    return Plan(variant, tuple(staged + generated), assets, files)
 
 
 def _from_data(
@@ -114,16 +101,6 @@ def _from_data(
     return catalog_staged + training_staged + library_staged, catalog_files + training_files + library_files
 
 
-def _hidden_data(project: Project, content: Content, modules: dict[str, tuple[Module, ...]], variant: Variant) -> list[Hidden]:
-    """The data a variant must not show: gated products, courses, quizzes, sessions, collateral, and all partner data."""
-    hidden = [Hidden(*item) for item in catalog.hidden_catalog_text(project.catalog, variant)]
-    hidden += [Hidden(*item) for item in training_pages.hidden_training_text(content.training, modules, variant)]
-    hidden += [Hidden(*item) for item in collateral.hidden_collateral_text(project.collateral, variant.region, variant.tier)]
-    # A partner's data belongs in its own kit only: in a tier tree, any of it is a leak.
-    hidden += [Hidden(p.source, text, True) for p in project.partners for text in p.identity()]
-    return hidden
-
-
 def _collateral(project: Project, variant: Variant) -> tuple[list[StagedPage], tuple[tuple[str, bytes], ...]]:
     """The collateral library page and the vendor's own copies of non-co-brandable items, per language."""
     default = project.program.default_language
@@ -133,11 +110,10 @@ def _collateral(project: Project, variant: Variant) -> tuple[list[StagedPage], t
         if page is None:
             continue
         staged.append(_generated(project, page, lang))
-        suffix = "" if lang == default else f".{lang}"
         for item in project.collateral:
             if item.offered_to(variant.region, variant.tier) and not item.co_brandable:
                 files += [
-                    (f"collateral/{item.id}{suffix}.{fmt}", data)
+                    (localized(f"collateral/{item.id}.{fmt}", lang, default), data)
                     for fmt, data in collateral.vendor_files(item, lang, default, project.as_of)
                 ]
     return staged, tuple(files)
@@ -223,33 +199,28 @@ def _catalog(project: Project, variant: Variant) -> tuple[list[StagedPage], tupl
         locale = project.locales[lang]
         for generated in catalog.catalog_pages(project.catalog, program, variant, lang, locale):
             staged.append(_generated(project, generated, lang))
-        suffix = "" if lang == program.default_language else f".{lang}"
-        files.append((f"catalog/price-list{suffix}.csv", catalog.price_list_csv(project.catalog, program, variant, lang, locale)))
+        files.append(
+            (
+                localized("catalog/price-list.csv", lang, program.default_language),
+                catalog.price_list_csv(project.catalog, program, variant, lang, locale),
+            )
+        )
     return staged, tuple(files)
 
 
-def _without_front_matter_keys(lines: list[str]) -> list[str]:
-    """A page's lines with `key:` taken off its front matter lines: the values are what may leak."""
-    body = gate.body_start(lines)
-    return [line.split(":", 1)[-1] for line in lines[:body]] + lines[body:]
-
-
-def _split_assets(content: Content, staged: list[StagedPage], languages: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Which assets go along with a variant, and which stay out because only hidden text names them.
+def _assets(content: Content, staged: list[StagedPage], languages: tuple[str, ...]) -> tuple[str, ...]:
+    """Which assets go along with a variant: never one that only hidden text names.
 
     An asset goes along when a page the variant shows links to it (the link resolved and decoded,
-    in any syntax the link finder knows; a reference definition only where a reference uses it), or when no page names it at all (a download or image that
-    the theme uses). Everything else stays out: an asset that only hidden text names is never
-    published, however it is spelled. A language's own copy of an asset (`plan.de.svg`, which
+    in any syntax the link finder knows; a reference definition only where a reference uses it), or
+    when no page names it at all (a download or image that the theme uses). Everything else stays
+    out, however it is spelled. A language's own copy of an asset (`plan.de.svg`, which
     mkdocs-static-i18n shows in place of `plan.svg` on German pages) goes with the asset it replaces.
     """
     linked = {link.target for s in staged if not s.teaser for link in used_links(s.text.split("\n"), s.page.path)}
-    keep: list[str] = []
-    drop: list[str] = []
-    for asset in content.assets:
-        names = {asset, without_language(asset, languages)}
-        (keep if names & linked or not content.mentions.get(asset) else drop).append(asset)
-    return tuple(keep), tuple(drop)
+    return tuple(
+        asset for asset in content.assets if {asset, without_language(asset, languages)} & linked or not content.mentions.get(asset)
+    )
 
 
 def _untranslated_teasers(project: Project, content: Content, page: Page, variant: Variant) -> list[StagedPage]:
@@ -258,7 +229,7 @@ def _untranslated_teasers(project: Project, content: Content, page: Page, varian
         return []
     translated = {p.lang for p in content.pages if p.path == page.path}
     return [
-        StagedPage(f"{page.path[:-3]}.{lang}.md", page, teaser_text(project, page, lang), teaser=True)
+        StagedPage(localized(page.path, lang, project.program.default_language), page, teaser_text(project, page, lang), teaser=True)
         for lang in variant.region.languages
         if lang not in translated
     ]

@@ -1,4 +1,4 @@
-"""Stage 3: render a staged variant into a static site. The only module that knows MkDocs.
+"""Stage 3: render a staged variant into a static site. MkDocs is imported here and nowhere outside render/
 
 MkDocs (with Material and mkdocs-static-i18n) renders each variant from its staged docs_dir and
 the project's `mkdocs.yml`, with per-variant overrides. Afterwards the search index that
@@ -15,16 +15,17 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .models import Project, Variant, pick
-from .problems import Report
-from .reader import extensions_of
-from .yamlio import ALIAS_PROBLEM, first_alias
+from ..core.models import Project, Variant, pick
+from ..core.paths import localized
+from ..core.problems import Report
+from ..core.reader import extensions_of
+from ..core.yamlio import ALIAS_PROBLEM, first_alias
 
 LUNR_LANGUAGES = {
     "ar",
@@ -75,11 +76,11 @@ class RenderJob:
     translated: dict[str, frozenset[str]]
 
 
-@dataclass
+@dataclass(frozen=True)
 class RenderResult:
     variant_id: str
     seconds: float
-    warnings: list[str] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()
     error: str | None = None
     reused: bool = False  # the tree came from the cache: its inputs did not change
 
@@ -206,7 +207,7 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
     # canonical links name it; links inside the tree stay relative.
     site_url = f"{region.base_url.rstrip('/')}/{variant.version.name}/"
     # The gate net: a `tier` or `region` block that reaches MkDocs uncut fails the build (see reader.GateNet).
-    extensions = [*(base.get("markdown_extensions") or []), "builder.reader"]
+    extensions = [*(base.get("markdown_extensions") or []), "builder.core.reader"]
     return {
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
@@ -302,7 +303,7 @@ def _page_tiers(project: Project, variant: Variant) -> dict[str, str]:
     for page in project.content(variant.version).pages:
         if page.lang == project.program.default_language and page.min_tier.rank > 0 and page.visible_to(variant.region, variant.tier):
             tiers[page.path] = page.min_tier.id
-            tiers.update({f"{page.path[:-3]}.{lang}.md": page.min_tier.id for lang in variant.region.languages[1:]})
+            tiers.update({localized(page.path, lang, page.lang): page.min_tier.id for lang in variant.region.languages})
     return tiers
 
 
@@ -326,14 +327,14 @@ def render(job: RenderJob) -> RenderResult:
         split_search_index(Path(job.site_dir), job.languages, job.translated)
     except (MkDocsException, OSError) as exc:
         reason = "; ".join(captured.errors) or str(exc) or type(exc).__name__
-        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=reason)
+        return RenderResult(job.variant_id, time.monotonic() - started, tuple(captured.messages), error=reason)
     except Exception as exc:  # a theme template or plugin failing: report it like any render error
         # MkDocs' own log names the page that failed ("Error reading page '…'"), where it knows it.
         reason = "; ".join([*captured.errors, f"{type(exc).__name__}: {exc}"])
-        return RenderResult(job.variant_id, time.monotonic() - started, captured.messages, error=reason)
+        return RenderResult(job.variant_id, time.monotonic() - started, tuple(captured.messages), error=reason)
     finally:
         logging.getLogger("mkdocs").removeHandler(captured)
-    return RenderResult(job.variant_id, time.monotonic() - started, captured.messages + captured.errors)
+    return RenderResult(job.variant_id, time.monotonic() - started, (*captured.messages, *captured.errors))
 
 
 class _Capture(logging.Handler):

@@ -19,17 +19,14 @@ from babel.dates import format_skeleton, format_time, get_timezone_location
 from babel.lists import format_list
 from babel.units import format_unit
 
-from .models import GeneratedPage, Locale, Program, Variant, pick
+from ..core.models import GeneratedPage, Locale, Program, Variant, babel_locale, pick
+from ..core.paths import localized
 from .training import FOLDER, Course, LearningPath, Module, Question, Session, Training
-
-
-def _babel(lang: str) -> str:
-    return lang.replace("-", "_")
 
 
 def duration(minutes: int, lang: str) -> str:
     """90 → "90 min", 135 → "2 hr, 15 min", as CLDR writes units and lists of them in `lang`."""
-    locale = _babel(lang)
+    locale = babel_locale(lang)
     if minutes < 120:
         return format_unit(minutes, "duration-minute", length="short", locale=locale)
     hours, rest = divmod(minutes, 60)
@@ -41,7 +38,7 @@ def duration(minutes: int, lang: str) -> str:
 def local_time(moment: datetime.datetime, zone: str, lang: str) -> str:
     """A moment in a time zone, for `lang`: "Thu, Dec 3, 2026, 5:00 PM (Germany (Berlin) Time)"."""
     tz = ZoneInfo(zone)
-    locale = _babel(lang)
+    locale = babel_locale(lang)
     day = format_skeleton("yMMMEd", moment, tzinfo=tz, locale=locale)
     clock = format_time(moment, "short", tzinfo=tz, locale=locale)
     joined = BabelLocale.parse(locale).datetime_formats["medium"].format(clock, day)
@@ -431,39 +428,8 @@ def session_ics(session: Session, words: Words, as_of: datetime.datetime) -> byt
 
 def session_files(training: Training, words: Words, as_of: datetime.datetime) -> list[tuple[str, bytes]]:
     """The calendar file of each upcoming session the variant sees, named for the language's folder."""
-    suffix = "" if words.lang == words.default else f".{words.lang}"
     return [
-        (f"{FOLDER}/sessions/{s.id}{suffix}.ics", session_ics(s, words, as_of))
+        (localized(f"{FOLDER}/sessions/{s.id}.ics", words.lang, words.default), session_ics(s, words, as_of))
         for s in training.sessions
         if words.sees(s) and s.end > as_of
     ]
-
-
-# --- the leak audit ----------------------------------------------------------------------------
-
-
-def hidden_training_text(training: Training, modules: Mapping[str, tuple[Module, ...]], variant: Variant) -> list[tuple[str, str, bool]]:
-    """(source, text, is_code) of what the variant must not show: gated courses, paths, sessions, quizzes."""
-    hidden: list[tuple[str, str, bool]] = []
-
-    def add(source: str, texts: list[Mapping[str, str]]) -> None:
-        hidden.extend((source, line, False) for t in texts for text in t.values() for line in text.splitlines())
-
-    region, tier = variant.region, variant.tier
-    for course in training.courses:
-        shown = {m.id for m in modules.get(course.id, ())} if course.gating.visible_to(region, tier) else set()
-        if not course.gating.visible_to(region, tier):
-            add(course.source, [] if course.teased_to(variant.region, variant.tier) else [course.titles, course.summaries])
-            hidden.extend((course.source, o, False) for texts in course.objectives.values() for o in texts)
-        for module in course.modules:
-            if module.quiz and module.id not in shown:
-                for q in module.quiz.questions:
-                    add(module.quiz.source, [q.texts, q.explanation, *q.choices])
-    for path in training.paths:
-        if not path.gating.visible_to(region, tier):
-            add(path.source, [path.titles, path.summaries, path.certifications])
-    for session in training.sessions:
-        if not session.gating.visible_to(region, tier):
-            add(session.source, [session.titles, session.summaries])
-            hidden.extend((session.source, url, True) for url in (session.join_url, session.recording_url) if url)
-    return hidden

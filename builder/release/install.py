@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from .models import Program, Variant
+from ..core.models import Program, Variant
 
 
 def versions_json(program: Program) -> str:
@@ -62,7 +62,7 @@ def _redirect_page(target: str) -> str:
     )
 
 
-def publish(staging: Path, out: Path, variants: list[Variant], kit_regions: list[str]) -> None:
+def install(staging: Path, out: Path, variants: list[Variant], kit_regions: list[str]) -> None:
     """Replace each built variant folder (and its tier root files) and each built region's partner kits in `out`,
     then rewrite manifests."""
     trash = out / ".partnerkb-replaced"

@@ -105,15 +105,8 @@ class GateNet(_GateBlocks):
 
 
 def makeExtension(**kwargs: Any) -> GateNet:  # noqa: N802 (Python-Markdown's entry point)
-    """`builder.reader` in a variant's `markdown_extensions` installs the net."""
+    """`builder.core.reader` in a variant's `markdown_extensions` installs the net."""
     return GateNet(**kwargs)
-
-
-def mkdocs_metadata_keys(text: str) -> set[str]:
-    """The metadata keys MkDocs reads from a page: YAML between `---` lines, or MultiMarkdown `key: value` lines."""
-    from mkdocs.utils.meta import get_data
-
-    return {str(key) for key in get_data(text)[1]}
 
 
 def extensions_of(base: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:

@@ -9,10 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from ..core.models import Content, Project, Variant
+from ..core.paths import page_url
+from ..core.problems import Report
 from .links import SAFE_SCHEMES, Renderings, Target, target_of
-from .load import page_url
-from .models import Content, Project, Variant
-from .problems import Report
 from .stage import Plan, StagedPage
 
 

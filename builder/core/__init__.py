@@ -1,0 +1,1 @@
+"""The vocabulary every stage shares: problems located at file and line, YAML read safely, schemas, the typed models, gates and the renderer's own Markdown parser. Imports nothing of ours outside core."""
