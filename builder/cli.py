@@ -15,7 +15,7 @@ from . import __version__
 from .build import Counted, Event, Selection, SelectionError, build, check_project
 from .core.problems import Report, Severity
 from .load.freeze import freeze
-from .load.project import VERSION_NAME
+from .load.program import VERSION_NAME
 from .release.audit import TreeAudit, audit_output
 from .render.run import RenderResult
 

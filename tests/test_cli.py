@@ -46,11 +46,11 @@ def test_authors_guide_shows_every_schema_as_declared() -> None:
 
     from builder.core.schema import markdown_table
     from builder.features import catalog, collateral, partners, training
-    from builder.load import project as load
+    from builder.load import pages, program
 
     schemas = {
-        "FRONT": load.FRONT_MATTER_FIELDS, "PROGRAM": load.PROGRAM_FIELDS, "TIER": load.TIER_FIELDS,
-        "REQUIREMENT": load.REQUIREMENT_FIELDS, "REGION": load.REGION_FIELDS, "VERSION": load.VERSION_FIELDS,
+        "FRONT": pages.FRONT_MATTER_FIELDS, "PROGRAM": program.PROGRAM_FIELDS, "TIER": program.TIER_FIELDS,
+        "REQUIREMENT": program.REQUIREMENT_FIELDS, "REGION": program.REGION_FIELDS, "VERSION": program.VERSION_FIELDS,
         "PRODUCT": catalog.PRODUCT_FIELDS, "SKU": catalog.SKU_FIELDS, "COURSE": training.COURSE_FIELDS,
         "PATH": training.PATH_FIELDS, "SESSION": training.SESSION_FIELDS, "QUESTION": training.QUESTION_FIELDS,
         "PARTNER": partners.PARTNER_FIELDS, "CONTACT": partners.CONTACT_FIELDS, "METRICS": partners.METRIC_FIELDS,

@@ -38,7 +38,7 @@ elif weasyprint.pdf.fonts.harfbuzz_subset is None:
     sys.exit(3)
 
 from builder.features.collateral import load_collateral, vendor_files
-from builder.load.project import load_program
+from builder.load.program import load_program
 from builder.core.problems import Report
 
 report = Report()

@@ -139,7 +139,7 @@ class Bench:
 def plain_docs(portal: Path, docs: Path, languages: list[str]) -> int:
     """Copy content/ with only `languages` (the default's files unsuffixed) and no gate fences; return the page count."""
     from builder.core import gate
-    from builder.load.project import split_language
+    from builder.core.paths import split_language
 
     shutil.rmtree(docs, ignore_errors=True)
     content = portal / "content"
