@@ -61,9 +61,7 @@ class Plan:
 
 def staged_name(page: Page, default_language: str) -> str:
     """`deals/index.md` in German is staged as `deals/index.de.md` (mkdocs-static-i18n's suffix layout)."""
-    if page.lang == default_language:
-        return page.path
-    return f"{page.path[:-3]}.{page.lang}.md"
+    return localized(page.path, page.lang, default_language)
 
 
 def plan_variant(project: Project, variant: Variant) -> Plan:
