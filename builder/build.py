@@ -21,7 +21,7 @@ from .core.paths import CACHE
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
-from .features.kits import kit_files
+from .features.kits import check_kit_templates, kit_files
 from .load.project import load_project, markdown_parser
 from .load.sources import default_as_of, source_epoch
 from .plan.check import check_links
@@ -79,6 +79,8 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
         project = load_project(root, report, as_of or default_as_of(), partners_dir)
     except ProblemsFound:
         return None
+    # Each co-branded template rendered with every real partner, before a build makes the kits.
+    check_kit_templates(project.partners, project.collateral, project.program, report)
     # The renderer's own parser reads every page that names a gate: what it reads differently is an error.
     parser = markdown_parser(root)
     for content in project.contents.values():

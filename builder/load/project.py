@@ -12,7 +12,6 @@ from ..core.problems import ProblemsFound, Report, did_you_mean
 from ..core.yamlio import report_symlinks
 from ..features.catalog import load_catalog
 from ..features.collateral import load_collateral
-from ..features.kits import check_kit_templates
 from ..features.partners import Partner, load_partners
 from ..render.run import read_mkdocs_yml
 from .locales import load_locales
@@ -50,7 +49,6 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
     _check_certifications(program, contents, report)
     partners = _load_partners(root, partners_dir, program, contents, report)
     collateral = load_collateral(root, program, report)
-    check_kit_templates(partners, collateral, program, report)
     project = Project(root, program, contents, locales, catalog, partners, collateral)
     return replace(project, as_of=as_of) if as_of else project
 
