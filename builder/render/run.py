@@ -8,7 +8,6 @@ mkdocs-static-i18n fills with every language is split into one index per languag
 from __future__ import annotations
 
 import copy
-import html
 import json
 import logging
 import os
@@ -21,11 +20,11 @@ from typing import Any
 
 import yaml
 
-from ..core.models import Project, Variant, pick
-from ..core.paths import localized
+from ..core.models import Project, Variant
 from ..core.problems import Report
 from ..core.reader import extensions_of
 from ..core.yamlio import ALIAS_PROBLEM, first_alias
+from ..plan.theme import section_labels, theme_data
 
 LUNR_LANGUAGES = {
     "ar",
@@ -253,58 +252,10 @@ def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
 
 
 def section_titles(project: Project, variant: Variant, lang: str) -> dict[str, str]:
-    """Navigation section titles: MkDocs names a section after its folder; `sections.<folder>` names it.
-
-    A course's folder is named by the course's title, and training's `paths/` by its label.
-    """
+    """Navigation section titles, keyed as MkDocs names a section: after its folder (`dirname_to_title`)."""
     from mkdocs.utils import dirname_to_title
 
-    locale = project.locales[lang]
-    titles = {dirname_to_title(key.split(".", 1)[1]): label for key, label in sorted(locale.strings.items()) if key.startswith("sections.")}
-    training = project.content(variant.version).training
-    if training.courses or training.paths:
-        titles[dirname_to_title("paths")] = locale.t("training.paths")
-    for course in training.courses:  # those the variant shows or teases: the others' titles must not appear
-        if course.gating.visible_to(variant.region, variant.tier) or course.teased_to(variant.region, variant.tier):
-            titles[dirname_to_title(course.id)] = html.escape(pick(course.titles, lang, project.program.default_language))
-    return titles
-
-
-def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
-    """What theme/ shows: tier badge, region notice, fallback notice, "Gold and above" chips, per language."""
-    default = project.program.default_language
-    labels = {}
-    for lang in variant.region.languages:
-        locale = project.locales[lang]
-        tier_name = locale.t(f"tiers.{variant.tier.id}")
-        labels[lang] = {
-            "tier_badge": locale.t("tier.badge", tier=tier_name),
-            "region": locale.t("region.label", region=locale.t(f"regions.{variant.region.id}")),
-            "region_notice": locale.t(f"notices.{variant.region.notice}"),
-            "fallback_notice": locale.t(
-                "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
-            ),
-            "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
-            "version_outdated": locale.t("version.outdated"),
-            "version_current": locale.t("version.current"),
-        }
-    return {
-        "tier": variant.tier.id,
-        "region": variant.region.id,
-        "default_language": default,
-        "labels": labels,
-        "page_tiers": _page_tiers(project, variant),
-    }
-
-
-def _page_tiers(project: Project, variant: Variant) -> dict[str, str]:
-    """The minimum tier of each gated page this variant shows, by its file in every language."""
-    tiers = {}
-    for page in project.content(variant.version).pages:
-        if page.lang == project.program.default_language and page.min_tier.rank > 0 and page.visible_to(variant.region, variant.tier):
-            tiers[page.path] = page.min_tier.id
-            tiers.update({localized(page.path, lang, page.lang): page.min_tier.id for lang in variant.region.languages})
-    return tiers
+    return {dirname_to_title(folder): label for folder, label in section_labels(project, variant, lang).items()}
 
 
 def render(job: RenderJob) -> RenderResult:
