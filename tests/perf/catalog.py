@@ -54,8 +54,7 @@ def main() -> None:
         project_dir = Path(tmp) / "portal"
         shutil.copytree(REPO / "tests/fixtures/tiny", project_dir)
         shutil.copytree(REPO / "theme", project_dir / "theme")
-        shutil.rmtree(project_dir / "content/catalog")
-        (project_dir / "content/catalog").mkdir()
+        # Beside the fixture's own products, which its training names.
         write_catalog(project_dir / "content/catalog", args.skus)
         started = time.perf_counter()
         report = Report()

@@ -774,7 +774,21 @@ def tiers_block() -> str:
     end = next(
         (i for i in range(start + 1, len(lines)) if lines[i] and not lines[i][0].isspace() and not lines[i].startswith("#")), len(lines)
     )
-    return "\n".join(lines[start:end]).rstrip() + "\n"
+    return "\n".join(_without_certifications(lines[start:end])).rstrip() + "\n"
+
+
+def _without_certifications(lines: list[str]) -> list[str]:
+    """The tiers without their `certified:` requirements: the synthetic portal has no learning paths to name."""
+    kept: list[str] = []
+    dropping_below: int | None = None  # the indentation of a `certified:` key being left out
+    for line in lines:
+        indent = len(line) - len(line.lstrip())
+        if dropping_below is not None and (not line.strip() or indent > dropping_below):
+            continue
+        dropping_below = indent if line.strip().startswith("certified:") else None
+        if dropping_below is None:
+            kept.append(line)
+    return kept
 
 
 def program_yml(languages: list[str], regions: int) -> str:

@@ -276,6 +276,8 @@ def benchmark(args: argparse.Namespace) -> None:
         ],
     }
     (OUT / f"results-{args.pages}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if any(s.failed for b in benches for s in b.samples):
+        sys.exit("run.py: a build failed: its figures are not a measurement")
 
 
 def report(args: argparse.Namespace, benches: list[Bench]) -> None:

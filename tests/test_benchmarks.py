@@ -1,0 +1,25 @@
+"""Each benchmark of tests/perf runs, at a tiny size: a benchmark that no longer runs is a bug."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO
+
+BENCHMARKS = [
+    ("run.py", ["--pages", "4", "--runs", "1", "--tiers", "gold"], "| partnerkb build | 1 × 3 × 4 = 12 |"),
+    ("catalog.py", ["--skus", "40", "--runs", "1"], "40 SKUs in"),
+    ("kits.py", ["--partners", "2"], "kit audit"),
+]
+
+
+@pytest.mark.parametrize("script,args,expected", BENCHMARKS, ids=[b[0] for b in BENCHMARKS])
+def test_the_benchmark_runs_at_a_tiny_size(script: str, args: list[str], expected: str) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, str(REPO / "tests" / "perf" / script), *args], capture_output=True, text=True, env=env, cwd=REPO)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert expected in done.stdout
