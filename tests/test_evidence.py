@@ -37,3 +37,18 @@ def test_what_cannot_be_decoded_says_so() -> None:
     assert decode(bytes(range(256))).kind == "binary"
     assert decode(b"\x1f\x8bnot gzip").kind == "gzip (damaged)"
     assert decode(b"%PDF-1.7 broken").text is None
+
+
+def test_a_phrase_runs_across_lines_but_not_from_one_block_into_the_next() -> None:
+    from builder.release.audit import FileReader, _PhraseIndex
+
+    index = _PhraseIndex({"training workflow": "content/gated.md"})
+    reader = FileReader()
+
+    def found(data: bytes) -> list[str]:
+        return index.found_in(reader.read(data, str(hash(data))))
+
+    # Two navigation entries side by side are not a sentence of either.
+    assert found(b"<nav><ul><li><a>Partner training</a></li><li><a>Workflow basics</a></li></ul></nav>") == []
+    assert found(b"<p>Our <em>training</em>\nworkflow</p>") == ["training workflow"]
+    assert found(b"Plain text, as PDF text comes out: the training\nworkflow of 2026") == ["training workflow"]

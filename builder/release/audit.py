@@ -20,7 +20,7 @@ from pathlib import Path
 from ..core.models import Project, Variant
 from ..core.problems import Problem, Severity
 from ..load.project import markdown_parser
-from .decode import decode
+from .decode import BLOCK_BREAK, decode
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
 
 _CACHED_CHARACTERS = 64 << 20
@@ -87,7 +87,8 @@ class FileReader:
         for line in unique.difference(self.lines):
             self._learn(line)
         words = frozenset().union(*map(self.lines.__getitem__, unique))
-        phrase = " ".join(filter(None, map(self.phrases.__getitem__, lines)))
+        # Lines join (a sentence wraps in text and PDF), but not across a block of the markup.
+        phrase = " ".join(filter(None, (BLOCK_BREAK if line == BLOCK_BREAK else self.phrases[line] for line in lines)))
         read = _Text(decoded.kind, words, phrase, decoded.text is not None)
         self.cache[digest] = read
         self.size += len(read.phrase)

@@ -27,6 +27,9 @@ from typing import Any
 from urllib.parse import unquote
 
 _TAG = re.compile(r"<!\[CDATA\[|\]\]>|<[^>]*>")
+# Put where a block element starts or ends, on a line of its own: a phrase does not run from one
+# block into the next (two navigation entries side by side are not a sentence of either).
+BLOCK_BREAK = "\x1e"
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)(?:\s[^>]*)?>",
     re.IGNORECASE,
@@ -110,7 +113,7 @@ def readings(text: str, depth: int = 0) -> str:
         return html.unescape(joined) if "&" in joined else joined
     # Markup: its text as a browser shows it (inline tags join words, others separate them), and
     # what the tags hold (attribute values, comments). Anything else is also read as it is.
-    shown = _TAG.sub(" ", _INLINE_TAG.sub("", joined))
+    shown = _TAG.sub(f"\n{BLOCK_BREAK}\n", _INLINE_TAG.sub("", joined))
     held = _ATTRIBUTE.findall(joined) + _COMMENT.findall(joined)
     markup = text.lstrip()[:1] == "<"
     return html.unescape(" \n ".join([shown, *held] if markup else [joined, shown, *held]))
