@@ -63,7 +63,7 @@ CASES = {
     "discount outside 0-100": (
         "partners/program.yml",
         PROGRAM.replace("discount: 30", "discount: 130"),
-        "partners/program.yml:8: tiers[2]: discount: expected a percentage from 0 to 100, got 130",
+        "partners/program.yml:8: tiers[2].discount: expected a percentage from 0 to 100, got 130",
     ),
     "region without the default language": (
         "partners/program.yml",
@@ -184,15 +184,18 @@ def test_every_problem_of_a_run_is_reported(tiny: Path) -> None:
 
 
 def test_an_item_is_refused_for_an_error_the_report_already_holds() -> None:
-    from builder.core.problems import Report
+    from builder.core.problems import Report, Scope
 
     report = Report()
     report.error("content/catalog/a.yml", 3, "unknown-tier", "tier: unknown tier 'golld'")
-    mark = report.mark()
-    report.warn("content/catalog/a.yml", 4, "unknown-key", "unknown key 'x'")
-    assert not report.errors_since(mark)
-    report.error("content/catalog/a.yml", 3, "unknown-tier", "tier: unknown tier 'golld'")  # kept once, yet it counts
-    assert report.errors_since(mark) and len(report.problems) == 2
+    item = Scope(report)
+    item.warn("content/catalog/a.yml", 4, "unknown-key", "unknown key 'x'")
+    assert not item.failed
+    item.error("content/catalog/a.yml", 3, "unknown-tier", "tier: unknown tier 'golld'")  # kept once, yet it counts
+    assert item.failed and len(report.problems) == 2
+    nested = Scope(item)
+    nested.error("content/catalog/a.yml", 5, "price", "a price")
+    assert nested.failed and item.failed and len(report.problems) == 3
 
 
 def test_missing_locale_key_is_a_warning_and_an_error_under_strict(tiny: Path) -> None:

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Severity(StrEnum):
@@ -35,25 +36,14 @@ class Report:
 
     problems: list[Problem] = field(default_factory=list)
     _seen: set[Problem] = field(default_factory=set, repr=False)
-    _errors_reported: int = field(default=0, repr=False)  # every error added, repeats included
 
     def error(self, file: str, line: int, code: str, message: str) -> None:
         self.add(Problem(file, line, Severity.ERROR, code, message))
-
-    def mark(self) -> int:
-        """A point in the run, for `errors_since`: whether the item read since then is usable."""
-        return self._errors_reported
-
-    def errors_since(self, mark: int) -> bool:
-        """True when an error was reported after `mark`, even one the report already held from elsewhere."""
-        return self._errors_reported > mark
 
     def warn(self, file: str, line: int, code: str, message: str) -> None:
         self.add(Problem(file, line, Severity.WARNING, code, message))
 
     def add(self, problem: Problem) -> None:
-        if problem.severity is Severity.ERROR:
-            self._errors_reported += 1
         if problem not in self._seen:
             self._seen.add(problem)
             self.problems.append(problem)
@@ -78,6 +68,43 @@ class Report:
     def as_json(self) -> str:
         rows = [{**asdict(p), "severity": p.severity.value} for p in self.sorted()]
         return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+class Reporter(Protocol):
+    """What a reader reports into: the run's `Report`, or the `Scope` of one item."""
+
+    def error(self, file: str, line: int, code: str, message: str) -> None: ...
+
+    def warn(self, file: str, line: int, code: str, message: str) -> None: ...
+
+
+@dataclass
+class Scope:
+    """The problems of one item (a file, a product, a question), passed on to the run's report.
+
+    Whether the item is usable is whether it reported an error itself: counting the report's errors
+    would not do, since the report keeps a repeated problem once.
+    """
+
+    parent: Reporter
+    failed: bool = False
+
+    def error(self, file: str, line: int, code: str, message: str) -> None:
+        self.failed = True
+        self.parent.error(file, line, code, message)
+
+    def warn(self, file: str, line: int, code: str, message: str) -> None:
+        self.parent.warn(file, line, code, message)
+
+
+class Silent:
+    """A reporter that drops what it is told: for problems that are reported elsewhere already."""
+
+    def error(self, file: str, line: int, code: str, message: str) -> None:
+        pass
+
+    def warn(self, file: str, line: int, code: str, message: str) -> None:
+        pass
 
 
 class ProblemsFound(Exception):

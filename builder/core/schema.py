@@ -8,13 +8,14 @@ loader of each model, in one explicit step after this.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from .models import Program, Tier
-from .problems import Report, did_you_mean
+from .problems import Reporter, Scope, did_you_mean
 from .yamlio import YamlList, YamlMap
 
 _TYPE_NAMES = {
@@ -39,13 +40,123 @@ _PLAIN_NAMES = {
 
 @dataclass(frozen=True)
 class Field:
-    """One key of a YAML schema."""
+    """One key of a YAML schema: its type, its rule and the doc the authors' guide shows."""
 
     name: str
     kind: type
     doc: str
     required: bool = False
     items: type | None = None  # the type of list items, for kind=list
+    choices: tuple[str, ...] = ()  # the value, or each item of a list, must be one of these
+    default: Any = None  # the value when the key is absent; None: by kind, (), {}, "" or false
+    read: Read | None = None  # the field's own rule: checks the value and makes the model's value of it
+    attr: str = ""  # the model's name for the value, when it is not the key's
+
+
+@dataclass(frozen=True)
+class FromEntry:
+    """A default that depends on what is being read (the program's lowest tier, say)."""
+
+    of: Callable[[Entry], Any]
+
+
+class Schema:
+    """The fields of one kind of mapping; `code` names its problems (`catalog-status`)."""
+
+    def __init__(self, code: str, *fields: Field) -> None:
+        self.code, self.fields = code, fields
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def without(self, *names: str) -> Schema:
+        return Schema(self.code, *(f for f in self.fields if f.name not in names))
+
+    def read(self, entry: Entry) -> bool:
+        """Check `entry.data` field by field into `entry.values`; False when the types are unusable.
+
+        Field rules run only once the types are right, so that a rule sees the type it expects.
+        """
+        if not check_mapping(entry.data, self.fields, entry.source, entry.scope, entry.where, entry.line):
+            return False
+        data = entry.data
+        for field in self.fields:
+            attr = field.attr or field.name
+            if field.name not in data:
+                default = field.default if field.default is not None else _EMPTY.get(field.kind)
+                entry.values[attr] = default.of(entry) if isinstance(default, FromEntry) else default
+                continue
+            value = data[field.name]
+            if field.choices:
+                self._check_choices(entry, field, value)
+            if field.read is not None:
+                value = field.read(entry, field.name, value)
+            elif field.kind is list:
+                value = tuple(value)
+            entry.values[attr] = value
+        return True
+
+    def _check_choices(self, entry: Entry, field: Field, value: Any) -> None:
+        values = list(enumerate(value)) if field.kind is list else [(None, value)]
+        noun = field.name.removesuffix("s") if field.kind is list else field.name
+        for index, item in values:
+            if item not in field.choices:
+                line = entry.data[field.name].line_of(index) if index is not None else None
+                close = difflib.get_close_matches(str(item), field.choices, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                listed = ", ".join(field.choices)
+                entry.error(field.name, f"{self.code}-{noun}", f"unknown {noun} {describe(item)} (expected one of {listed}){hint}", line)
+
+
+_EMPTY: dict[type, Any] = {list: (), dict: {}, str: "", bool: False}
+NOTHING = FromEntry(lambda entry: None)  # a default of None: `regions` absent is every region, not none
+
+
+class Entry:
+    """One mapping being read: where it is, for messages, and the problems of this item alone.
+
+    Messages name a key as `where.key` (`skus[1].prices`); the item is usable when `ok`.
+    """
+
+    def __init__(self, data: Any, source: str, report: Reporter, where: str = "", line: int = 1, program: Program | None = None) -> None:
+        self.data, self.source, self.where, self.line = data, source, where, line
+        self._program = program
+        self.scope = Scope(report)
+        self.values: dict[str, Any] = {}
+
+    @property
+    def ok(self) -> bool:
+        return not self.scope.failed
+
+    @property
+    def program(self) -> Program:
+        if self._program is None:
+            raise RuntimeError("this entry is read without a program")
+        return self._program
+
+    def child(self, data: Any, where: str, line: int) -> Entry:
+        """A mapping inside this one (`skus[0]`), whose errors are this item's errors too."""
+        return Entry(data, self.source, self.scope, where, line, self._program)
+
+    def line_of(self, key: str) -> int:
+        return self.data.line_of(key) if isinstance(self.data, YamlMap) and key in self.data else self.line
+
+    def label(self, key: str) -> str:
+        return ".".join(part for part in (self.where, key) if part)
+
+    def error(self, key: str, code: str, message: str, line: int | None = None) -> None:
+        """A problem of `key` (or of the item, for ""), at its line unless another is given."""
+        self.scope.error(self.source, line or self.line_of(key), code, self._named(key, message))
+
+    def warn(self, key: str, code: str, message: str, line: int | None = None) -> None:
+        self.scope.warn(self.source, line or self.line_of(key), code, self._named(key, message))
+
+    def _named(self, key: str, message: str) -> str:
+        label = self.label(key)
+        return f"{label}: {message}" if label else message
+
+
+Read = Callable[[Entry, str, Any], Any]
 
 
 def _type_ok(value: Any, kind: type) -> bool:
@@ -71,9 +182,10 @@ def describe(value: Any) -> str:
     return "a list" if isinstance(value, list) else "a mapping"
 
 
-def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report, where: str = "", line: int = 1) -> bool:
+def check_mapping(data: Any, fields: Iterable[Field], path: str, report: Reporter, where: str = "", line: int = 1) -> bool:
     """Report every problem of `data` against `fields`; True when the types are usable."""
     prefix = f"{where}: " if where else ""
+    label = f"{where}." if where else ""
     if not isinstance(data, dict):
         report.error(path, line, "schema-type", f"{prefix}expected a mapping, got {describe(data)}")
         return False
@@ -83,7 +195,7 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
         if key not in known:
             key_line = data.line_of(key) if isinstance(data, YamlMap) else line
             report.warn(path, key_line, "unknown-key", f"{prefix}unknown key '{key}'{did_you_mean(str(key), known)}")
-    for field in fields:
+    for field in known.values():
         if field.name not in data:
             if field.required:
                 report.error(
@@ -94,7 +206,7 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
         value = data[field.name]
         key_line = data.line_of(field.name) if isinstance(data, YamlMap) else line
         if not _type_ok(value, field.kind):
-            report.error(path, key_line, "schema-type", f"{prefix}{field.name}: expected {_TYPE_NAMES[field.kind]}, got {describe(value)}")
+            report.error(path, key_line, "schema-type", f"{label}{field.name}: expected {_TYPE_NAMES[field.kind]}, got {describe(value)}")
             ok = False
         elif field.items is not None:
             for index, item in enumerate(value):
@@ -104,13 +216,13 @@ def check_mapping(data: Any, fields: Sequence[Field], path: str, report: Report,
                         path,
                         item_line,
                         "schema-type",
-                        f"{prefix}{field.name}: expected a list of {_PLAIN_NAMES[field.items]}s, got {describe(item)}",
+                        f"{label}{field.name}: expected a list of {_PLAIN_NAMES[field.items]}s, got {describe(item)}",
                     )
                     ok = False
     return ok
 
 
-def markdown_table(fields: Sequence[Field]) -> str:
+def markdown_table(fields: Iterable[Field]) -> str:
     """The schema as a Markdown table, for the authors' guide."""
     rows = ["| key | type | required | meaning |", "| --- | --- | --- | --- |"]
     for f in fields:
@@ -119,39 +231,49 @@ def markdown_table(fields: Sequence[Field]) -> str:
     return "\n".join(rows)
 
 
-def tier_and_regions(data: YamlMap, source: str, where: str, program: Program, report: Report) -> tuple[Tier | None, frozenset[str] | None]:
-    """The `tier` and `regions` keys shared by pages, products and SKUs: (None, …) when the tier is unknown.
+# --- the rules fields share -------------------------------------------------------------------
 
-    Unknown tiers and regions are reported at their line with the closest valid name.
-    """
-    tier_ids = [t.id for t in program.tiers]
-    region_ids = [r.id for r in program.regions]
-    tier: Tier | None = program.lowest_tier
-    if "tier" in data:
-        if data["tier"] in tier_ids:
-            tier = program.tier(data["tier"])
-        else:
-            hint = did_you_mean(str(data["tier"]), tier_ids)
-            report.error(source, data.line_of("tier"), "unknown-tier", f"{where}tier: unknown tier '{data['tier']}'{hint}")
-            tier = None
-    regions = frozenset(data["regions"]) if "regions" in data else None
-    for index, region in enumerate(data.get("regions", ())):
+
+def read_tier(entry: Entry, key: str, value: str) -> Tier | None:
+    """An id of a tier of the program; unknown ones are reported with the closest valid name."""
+    tier_ids = [t.id for t in entry.program.tiers]
+    if value in tier_ids:
+        return entry.program.tier(value)
+    entry.error(key, "unknown-tier", f"unknown tier '{value}'{did_you_mean(str(value), tier_ids)}")
+    return None
+
+
+def read_regions(entry: Entry, key: str, value: YamlList) -> frozenset[str]:
+    """Ids of regions of the program, each checked at its own line."""
+    region_ids = [r.id for r in entry.program.regions]
+    for index, region in enumerate(value):
         if region not in region_ids:
-            hint = did_you_mean(region, region_ids)
-            report.error(source, data["regions"].line_of(index), "unknown-region", f"{where}regions: unknown region '{region}'{hint}")
-    return tier, regions
+            entry.error(key, "unknown-region", f"unknown region '{region}'{did_you_mean(region, region_ids)}", value.line_of(index))
+    return frozenset(value)
 
 
-def translations(data: YamlMap, key: str, source: str, program: Program, report: Report, required: bool = True) -> dict[str, str]:
+def tier_field(doc: str) -> Field:
+    """`tier`: the minimum tier that sees an item (the model's `min_tier`), by default the lowest."""
+    return Field("tier", str, doc, read=read_tier, default=FromEntry(lambda entry: entry.program.lowest_tier), attr="min_tier")
+
+
+def regions_field(doc: str) -> Field:
+    """`regions`: the regions that have an item; absent, every region (None)."""
+    return Field("regions", list, doc, items=str, read=read_regions, default=NOTHING)
+
+
+def read_texts(entry: Entry, key: str, value: YamlMap) -> dict[str, str]:
     """A translatable key (`{en: …, de: …}`): its texts by language; the default language is required."""
-    value = data.get(key)
-    if value is None:
-        return {}
-    return texts_by_language(value, key, data.line_of(key), source, program, report, required)
+    return texts_by_language(value, entry.label(key), entry.line_of(key), entry.source, entry.program, entry.scope)
+
+
+def read_some_texts(entry: Entry, key: str, value: YamlMap) -> dict[str, str]:
+    """A translatable key that may leave out the default language."""
+    return texts_by_language(value, entry.label(key), entry.line_of(key), entry.source, entry.program, entry.scope, required=False)
 
 
 def texts_by_language(
-    value: YamlMap, label: str, line: int, source: str, program: Program, report: Report, required: bool = True
+    value: YamlMap, label: str, line: int, source: str, program: Program, report: Reporter, required: bool = True
 ) -> dict[str, str]:
     """A mapping of texts by language, as `label` at `line` names it in messages."""
     texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float))}
@@ -172,24 +294,22 @@ def texts_by_language(
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
-def check_id(data: YamlMap, source: str, where: str, report: Report) -> bool:
-    """An `id` must be a plain name: lower-case letters, digits and '-'."""
-    if ID_PATTERN.match(str(data["id"])):
-        return True
-    report.error(
-        source,
-        data.line_of("id"),
-        "bad-id",
-        f"{where}id: expected lower-case letters, digits and '-' (it names files and URLs), got {describe(data['id'])}",
-    )
-    return False
+def read_id(entry: Entry, key: str, value: str) -> str:
+    """An id must be a plain name: lower-case letters, digits and '-'."""
+    if not ID_PATTERN.match(value):
+        entry.error(key, "bad-id", f"expected lower-case letters, digits and '-' (it names files and URLs), got {describe(value)}")
+    return value
 
 
-def check_url(data: YamlMap, key: str, source: str, report: Report) -> bool:
+def read_url(entry: Entry, key: str, value: str) -> str:
     """Only http(s) URLs with a host: `javascript:`, `data:` and relative ones are refused."""
-    url = str(data.get(key, ""))
     # A host, then a path without spaces, quotes, angle brackets or control characters.
-    if re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\x00-\x1f\x7f\"'<>\\]*)?", url):
-        return True
-    report.error(source, data.line_of(key), "unsafe-url", f"{key}: expected an http(s) URL, got {describe(url)}")
-    return False
+    if not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[^\s\x00-\x1f\x7f\"'<>\\]*)?", value):
+        entry.error(key, "unsafe-url", f"expected an http(s) URL, got {describe(value)}")
+    return value
+
+
+def read_percentage(entry: Entry, key: str, value: float) -> float:
+    if not 0 <= value <= 100:
+        entry.error(key, "discount-range", f"expected a percentage from 0 to 100, got {describe(value)}")
+    return float(value)

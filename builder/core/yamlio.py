@@ -14,7 +14,7 @@ import yaml
 from yaml.nodes import MappingNode, SequenceNode
 
 from .gate import GATE_MARKER
-from .problems import Report
+from .problems import Reporter
 
 
 class YamlMap(dict):  # type: ignore[type-arg]
@@ -120,7 +120,7 @@ _HINTS = {
 }
 
 
-def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any:
+def load_yaml(text: str, path: str, report: Reporter, line_offset: int = 0) -> Any:
     """Parse `text` from `path` safely; problems go to `report` and the result is None on a syntax error."""
     loader = _LineLoader(text, line_offset)
     try:
@@ -144,7 +144,7 @@ def load_yaml(text: str, path: str, report: Report, line_offset: int = 0) -> Any
     return data
 
 
-def read_text(path: Path, relative: str, report: Report) -> str | None:
+def read_text(path: Path, relative: str, report: Reporter) -> str | None:
     """A file as text (a UTF-8 byte-order mark dropped, every line ending a line feed), or None with the reason reported as `relative`.
 
     A symbolic link is refused: nothing from outside the project is read."""
@@ -169,7 +169,7 @@ def read_text(path: Path, relative: str, report: Report) -> str | None:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_file(path: Path, shown: str, report: Report) -> Any:
+def load_file(path: Path, shown: str, report: Reporter) -> Any:
     """A data file read and parsed, or None (reported); an empty file is an error, not "no data"."""
     text = read_text(path, shown, report)
     if text is None:
@@ -187,7 +187,7 @@ def symlink_problem(path: Path) -> str:
     return f"a symbolic link to {kind} ('{target}'): partnerkb follows no links, so that nothing from outside the project is published (copy it here)"
 
 
-def report_symlinks(folder: Path, shown: str, report: Report) -> None:
+def report_symlinks(folder: Path, shown: str, report: Reporter) -> None:
     """Every symbolic link below `folder`, and the folder itself, is an error, named as `shown` + its path."""
     if folder.is_symlink():
         report.error(shown.rstrip("/"), 1, "symlink", symlink_problem(folder))

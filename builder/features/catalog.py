@@ -22,40 +22,58 @@ from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, Variant, babel_locale, pick
 from ..core.problems import Report, did_you_mean
-from ..core.schema import Field, check_mapping, describe, tier_and_regions, translations
-from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text
+from ..core.schema import Entry, Field, Schema, describe, read_some_texts, read_texts, regions_field, tier_field
+from ..core.yamlio import YamlMap, load_yaml, read_text
 
 FOLDER = "content/catalog"
 LINES = ("observability", "security", "data")
 STATUSES = ("ga", "beta", "end-of-sale", "end-of-life")
 DEPLOYMENTS = ("saas", "self-managed")
 
-PRODUCT_FIELDS = (
+
+def _read_discounts(entry: Entry, key: str, value: YamlMap) -> dict[str, Decimal]:
+    discounts: dict[str, Decimal] = {}
+    tier_ids = [t.id for t in entry.program.tiers]
+    for tier_id, percent in value.items():
+        line = value.line_of(tier_id)
+        if tier_id not in tier_ids:
+            entry.error(key, "unknown-tier", f"unknown tier '{tier_id}'{did_you_mean(str(tier_id), tier_ids)}", line)
+        elif isinstance(percent, bool) or not isinstance(percent, (int, float)) or not 0 <= percent <= 100:
+            entry.error(f"{key}.{tier_id}", "discount-range", f"expected a percentage from 0 to 100, got {describe(percent)}", line)
+        else:
+            discounts[tier_id] = Decimal(str(percent))
+    return discounts
+
+
+PRODUCT_FIELDS = Schema(
+    "catalog",
     Field("id", str, "Identifier, the same as the file name (`beacon-saas`).", required=True),
-    Field("line", str, f"Product line: {', '.join(LINES)}.", required=True),
-    Field("name", dict, "Name per language (`en:` required; translatable).", required=True),
-    Field("summary", dict, "One sentence per language (translatable).", required=True),
-    Field("description", dict, "Markdown per language (translatable)."),
-    Field("deployment", str, f"How it runs: {', '.join(DEPLOYMENTS)}.", required=True),
-    Field("status", str, f"Lifecycle: {', '.join(STATUSES)}.", required=True),
+    Field("line", str, f"Product line: {', '.join(LINES)}.", required=True, choices=LINES),
+    Field("name", dict, "Name per language (`en:` required; translatable).", required=True, read=read_texts, attr="names"),
+    Field("summary", dict, "One sentence per language (translatable).", required=True, read=read_texts, attr="summaries"),
+    Field("description", dict, "Markdown per language (translatable).", read=read_some_texts, attr="descriptions"),
+    Field("deployment", str, f"How it runs: {', '.join(DEPLOYMENTS)}.", required=True, choices=DEPLOYMENTS),
+    Field("status", str, f"Lifecycle: {', '.join(STATUSES)}.", required=True, choices=STATUSES),
     Field("ga_date", datetime.date, "General availability (YYYY-MM-DD); required except in beta."),
     Field("end_of_sale", datetime.date, "Last day it can be ordered; required for end-of-sale and end-of-life."),
     Field("end_of_life", datetime.date, "Last day of support; required for end-of-life."),
-    Field("tier", str, "Minimum tier that sees the product; default: the lowest tier."),
-    Field("regions", list, "Regions that sell it; default: every region.", items=str),
+    tier_field("Minimum tier that sees the product; default: the lowest tier."),
+    regions_field("Regions that sell it; default: every region."),
     Field("requires", list, "Ids of products it needs.", items=str),
     Field("addons", list, "Ids of add-on products offered with it.", items=str),
     Field("doc_versions", list, "Docs versions that document it (names from partners/program.yml).", items=str),
-    Field("discounts", dict, "Per-tier resale discount in percent that replaces the tier's own for this product."),
+    Field("discounts", dict, "Per-tier resale discount in percent that replaces the tier's own for this product.", read=_read_discounts),
     Field("skus", list, "The orderable items.", required=True),
 )
-SKU_FIELDS = (
-    Field("sku", str, "Order code, unique in the catalog.", required=True),
-    Field("name", dict, "Name per language (`en:` required; translatable).", required=True),
-    Field("tier", str, "Minimum tier that sees the SKU (e.g. not-for-resale SKUs from gold)."),
-    Field("regions", list, "Regions that sell it; default: the product's.", items=str),
+SKU_FIELDS = Schema(
+    "catalog",
+    Field("sku", str, "Order code, unique in the catalog.", required=True, attr="code"),
+    Field("name", dict, "Name per language (`en:` required; translatable).", required=True, read=read_texts, attr="names"),
+    tier_field("Minimum tier that sees the SKU (e.g. not-for-resale SKUs from gold)."),
+    regions_field("Regions that sell it; default: the product's."),
     Field("prices", dict, "List price per ISO 4217 currency; every currency of every region that sells it.", required=True),
 )
+DATES = ("ga_date", "end_of_sale", "end_of_life")
 
 
 @dataclass(frozen=True)
@@ -124,116 +142,79 @@ def load_catalog(root: Path, program: Program, report: Report) -> tuple[Product,
         source = f"{FOLDER}/{path.name}"
         text = read_text(path, source, report)
         data = load_yaml(text, source, report) if text is not None else None
-        if data is not None and check_mapping(data, PRODUCT_FIELDS, source, report):
-            product = _product(data, source, path.stem, program, report)
+        if data is not None:
+            product = _product(Entry(data, source, report, program=program), path.stem)
             if product is not None:
                 products.append(product)
     _check_references(products, program, report)
     return tuple(products)
 
 
-def _product(data: YamlMap, source: str, stem: str, program: Program, report: Report) -> Product | None:
-    mark = report.mark()
-    if data["id"] != stem:
-        report.error(source, data.line_of("id"), "catalog-id", f"id: expected '{stem}' (the file name), got '{data['id']}'")
-    for key, allowed in (("line", LINES), ("deployment", DEPLOYMENTS), ("status", STATUSES)):
-        if data[key] not in allowed:
-            report.error(
-                source, data.line_of(key), f"catalog-{key}", f"{key}: expected one of {', '.join(allowed)}, got {describe(data[key])}"
-            )
-    dates = {key: data[key] for key in ("ga_date", "end_of_sale", "end_of_life") if key in data}
-    _check_dates(data, dates, source, report)
-    tier, regions = tier_and_regions(data, source, "", program, report)
-    discounts = _discounts(data, source, program, report)
-    skus = _skus(data["skus"], source, regions, program, report)
-    if tier is None or report.errors_since(mark):
+def _product(entry: Entry, stem: str) -> Product | None:
+    if not PRODUCT_FIELDS.read(entry):
         return None
-    return Product(
-        data["id"], source, data["line"],
-        translations(data, "name", source, program, report),
-        translations(data, "summary", source, program, report),
-        translations(data, "description", source, program, report, required=False),
-        data["deployment"], data["status"], dates, tier, regions,
-        tuple(data.get("requires", ())), tuple(data.get("addons", ())), tuple(data.get("doc_versions", ())),
-        discounts, skus, dict(data.key_lines),
-    )  # fmt: skip
+    values = entry.values
+    if values["id"] != stem:
+        entry.error("id", "catalog-id", f"expected '{stem}' (the file name), got '{values['id']}'")
+    dates = {key: date for key in DATES if (date := values.pop(key)) is not None}
+    _check_dates(entry, dates)
+    items = entry.data["skus"]
+    values["skus"] = tuple(
+        _sku(entry.child(item, f"skus[{index}]", items.line_of(index)), values["regions"]) for index, item in enumerate(items)
+    )
+    if not entry.ok or None in values["skus"]:
+        return None
+    return Product(**values, source=entry.source, dates=dates, lines=dict(entry.data.key_lines))
 
 
-def _check_dates(data: YamlMap, dates: dict[str, datetime.date], source: str, report: Report) -> None:
+def _check_dates(entry: Entry, dates: dict[str, datetime.date]) -> None:
     needed = {
         "ga": ["ga_date"],
         "beta": [],
         "end-of-sale": ["ga_date", "end_of_sale"],
         "end-of-life": ["ga_date", "end_of_sale", "end_of_life"],
     }
-    for key in needed.get(data["status"], []):
+    status = entry.values["status"]
+    for key in needed.get(status, []):
         if key not in dates:
-            report.error(source, data.line_of("status"), "catalog-date", f"status: '{data['status']}' needs '{key}'")
-    order = [k for k in ("ga_date", "end_of_sale", "end_of_life") if k in dates]
+            entry.error("status", "catalog-date", f"'{status}' needs '{key}'")
+    order = [k for k in DATES if k in dates]
     for earlier, later in zip(order, order[1:], strict=False):
         if dates[later] < dates[earlier]:
-            report.error(source, data.line_of(later), "catalog-date-order", f"{later}: {dates[later]} is before {earlier} {dates[earlier]}")
+            entry.error(later, "catalog-date-order", f"{dates[later]} is before {earlier} {dates[earlier]}")
 
 
-def _discounts(data: YamlMap, source: str, program: Program, report: Report) -> dict[str, Decimal]:
-    discounts: dict[str, Decimal] = {}
-    for tier_id, value in (data.get("discounts") or {}).items():
-        line = data["discounts"].line_of(tier_id)
-        if tier_id not in [t.id for t in program.tiers]:
-            report.error(
-                source,
-                line,
-                "unknown-tier",
-                f"discounts: unknown tier '{tier_id}'{did_you_mean(str(tier_id), [t.id for t in program.tiers])}",
-            )
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-            report.error(source, line, "discount-range", f"discounts.{tier_id}: expected a percentage from 0 to 100, got {describe(value)}")
-        else:
-            discounts[tier_id] = Decimal(str(value))
-    return discounts
+def _sku(entry: Entry, product_regions: frozenset[str] | None) -> Sku | None:
+    if not SKU_FIELDS.read(entry):
+        return None
+    values = entry.values
+    values["prices"] = _prices(entry, values["regions"] or product_regions)
+    if not entry.ok:
+        return None
+    return Sku(**values, line=entry.line_of("sku"))
 
 
-def _skus(items: YamlList, source: str, product_regions: frozenset[str] | None, program: Program, report: Report) -> tuple[Sku, ...]:
-    skus = []
-    for index, item in enumerate(items):
-        where = f"skus[{index}]."
-        if not check_mapping(item, SKU_FIELDS, source, report, f"skus[{index}]", items.line_of(index)):
-            continue
-        tier, regions = tier_and_regions(item, source, where, program, report)
-        prices = _prices(item, source, where, regions or product_regions, program, report)
-        names = translations(item, "name", source, program, report)
-        if tier is not None and prices is not None:
-            skus.append(Sku(item["sku"], item.line_of("sku"), names, tier, regions, prices))
-    return tuple(skus)
-
-
-def _prices(
-    item: YamlMap, source: str, where: str, regions: frozenset[str] | None, program: Program, report: Report
-) -> dict[str, Decimal] | None:
+def _prices(entry: Entry, regions: frozenset[str] | None) -> dict[str, Decimal]:
     prices: dict[str, Decimal] = {}
-    ok = True
-    for currency, amount in item["prices"].items():
-        line = item["prices"].line_of(currency)
+    given = entry.data["prices"]
+    for currency, amount in given.items():
+        line = given.line_of(currency)
         if not isinstance(currency, str) or not is_currency(currency):
-            report.error(
-                source, line, "currency", f"{where}prices: unknown currency '{currency}' (expected an ISO 4217 code such as 'EUR')"
-            )
-            ok = False
+            entry.error("prices", "currency", f"unknown currency '{currency}' (expected an ISO 4217 code such as 'EUR')", line)
         elif isinstance(amount, bool) or not isinstance(amount, (int, float)) or amount < 0:
-            report.error(source, line, "price", f"{where}prices.{currency}: expected a price of zero or more, got {describe(amount)}")
-            ok = False
+            entry.error(f"prices.{currency}", "price", f"expected a price of zero or more, got {describe(amount)}", line)
         else:
             prices[currency] = Decimal(str(amount))
-    for region in program.regions:
+    if len(prices) < len(given):  # the currencies a region needs are told once the ones given are right
+        return prices
+    for region in entry.program.regions:
         if regions is not None and region.id not in regions:
             continue
         for currency in region_currencies(region):
-            if currency not in prices and ok:
-                report.error(
-                    source, item.line_of("prices"), "price-missing", f"{where}prices: no {currency} price, which region '{region.id}' needs"
-                )
-                ok = False
-    return prices if ok else None
+            if currency not in prices:
+                entry.error("prices", "price-missing", f"no {currency} price, which region '{region.id}' needs")
+                return prices
+    return prices
 
 
 def _check_translations(product: Product, program: Program, report: Report) -> None:

@@ -26,19 +26,43 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..core.gate import GATE_MARKER
 from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick
-from ..core.problems import Report, did_you_mean
-from ..core.schema import ID_PATTERN, Field, check_mapping, describe, tier_and_regions, translations
-from ..core.yamlio import YamlMap, load_file, read_text
+from ..core.problems import Report, Reporter
+from ..core.schema import ID_PATTERN, Entry, Field, Schema, describe, read_texts, regions_field, tier_field
+from ..core.yamlio import YamlList, YamlMap, load_file, read_text
 
 FOLDER = "content/collateral"
 KINDS = ("one-pager", "solution-brief", "email", "social-banner")
 FORMATS = ("html", "pdf")
 
-COLLATERAL_FIELDS = (
-    Field("title", dict, "Title per language (`en:` required; translatable).", required=True),
-    Field("summary", dict, "One sentence per language (translatable).", required=True),
-    Field("kind", str, f"One of {', '.join(KINDS)}.", required=True),
-    Field("formats", list, "`html`, `pdf` or both.", required=True, items=str),
+
+def _read_texts(entry: Entry, key: str, value: YamlMap) -> dict[str, dict[str, str]]:
+    """`texts`: per language, a mapping of the texts a template shows."""
+    texts: dict[str, dict[str, str]] = {}
+    for lang, values in value.items():
+        if not isinstance(values, YamlMap):
+            entry.error(f"{key}.{lang}", "schema-type", f"expected a mapping of texts, got {describe(values)}", value.line_of(lang))
+            continue
+        for name, text in values.items():
+            if not isinstance(text, str):
+                entry.error(f"{key}.{lang}.{name}", "schema-type", f"expected a text, got {describe(text)}", values.line_of(name))
+        texts[str(lang)] = {str(k): v for k, v in values.items() if isinstance(v, str)}
+    if entry.program.default_language not in texts:
+        entry.error(key, "translation-default", f"the default language '{entry.program.default_language}' is needed")
+    return texts
+
+
+def _read_formats(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
+    if not value:
+        entry.error(key, "collateral-format", "at least one of html, pdf")
+    return tuple(value)
+
+
+COLLATERAL_FIELDS = Schema(
+    "collateral",
+    Field("title", dict, "Title per language (`en:` required; translatable).", required=True, read=read_texts, attr="titles"),
+    Field("summary", dict, "One sentence per language (translatable).", required=True, read=read_texts, attr="summaries"),
+    Field("kind", str, f"One of {', '.join(KINDS)}.", required=True, choices=KINDS),
+    Field("formats", list, "`html`, `pdf` or both.", required=True, items=str, choices=FORMATS, read=_read_formats),
     Field(
         "co_brandable",
         bool,
@@ -50,11 +74,12 @@ COLLATERAL_FIELDS = (
         dict,
         "Per language, the texts the template shows (`texts.en.headline`); missing ones fall back to the default language.",
         required=True,
+        read=_read_texts,
     ),
-    Field("template", str, "The Jinja2 template in the same folder; default `template.html`."),
-    Field("page_size", str, "CSS page size of the PDF: `A4` (default), `letter`, or `1200px 628px` for a banner."),
-    Field("tier", str, "Minimum tier that may download it; default: the lowest tier."),
-    Field("regions", list, "Regions that offer it; default: every region.", items=str),
+    Field("template", str, "The Jinja2 template in the same folder; default `template.html`.", default="template.html"),
+    Field("page_size", str, "CSS page size of the PDF: `A4` (default), `letter`, or `1200px 628px` for a banner.", default="A4"),
+    tier_field("Minimum tier that may download it; default: the lowest tier."),
+    regions_field("Regions that offer it; default: every region."),
 )
 
 
@@ -94,69 +119,30 @@ def load_collateral(root: Path, program: Program, report: Report) -> tuple[Colla
     for meta in sorted(folder.glob("*/collateral.yml")):
         source = f"{FOLDER}/{meta.parent.name}/collateral.yml"
         data = load_file(meta, source, report)
-        if data is None or not check_mapping(data, COLLATERAL_FIELDS, source, report):
-            continue
-        item = _collateral(data, meta.parent, source, program, report)
+        item = _collateral(Entry(data, source, report, program=program), meta.parent, report) if data is not None else None
         if item is not None and _trial_render(item, program, report):
             found.append(item)
     return tuple(found)
 
 
-def _collateral(data: YamlMap, folder: Path, source: str, program: Program, report: Report) -> Collateral | None:
-    mark = report.mark()
-    if data["kind"] not in KINDS:
-        report.error(
-            source,
-            data.line_of("kind"),
-            "collateral-kind",
-            f"kind: expected one of {', '.join(KINDS)}, got {describe(data['kind'])}{did_you_mean(str(data['kind']), KINDS)}",
-        )
-    for index, fmt in enumerate(data["formats"]):
-        if fmt not in FORMATS:
-            report.error(source, data["formats"].line_of(index), "collateral-format", f"formats: expected html or pdf, got {describe(fmt)}")
-    texts: dict[str, dict[str, str]] = {}
-    for lang, values in data["texts"].items():
-        if not isinstance(values, YamlMap):
-            report.error(
-                source, data["texts"].line_of(lang), "schema-type", f"texts.{lang}: expected a mapping of texts, got {describe(values)}"
-            )
-            continue
-        for key, value in values.items():
-            if not isinstance(value, str):
-                report.error(source, values.line_of(key), "schema-type", f"texts.{lang}.{key}: expected a text, got {describe(value)}")
-        texts[str(lang)] = {str(k): v for k, v in values.items() if isinstance(v, str)}
-    if program.default_language not in texts:
-        report.error(
-            source, data.line_of("texts"), "translation-default", f"texts: the default language '{program.default_language}' is needed"
-        )
-    if not data["formats"]:
-        report.error(source, data.line_of("formats"), "collateral-format", "formats: at least one of html, pdf")
-    if not ID_PATTERN.match(folder.name):
-        report.error(source, 1, "bad-id", f"the folder name '{folder.name}' is the item's id: lower-case letters, digits and '-'")
-    template = data.get("template", "template.html")
-    if "/" in template or "\\" in template:
-        report.error(source, data.line_of("template"), "template-file", f"template: a file of this folder, got {describe(template)}")
-    elif not (folder / template).is_file():
-        report.error(
-            source,
-            data.line_of("template") if "template" in data else 1,
-            "missing-file",
-            f"template: no file '{FOLDER}/{folder.name}/{template}'",
-        )
-    else:
-        _check_no_gates(folder / template, f"{FOLDER}/{folder.name}/{template}", report)
-    tier, regions = tier_and_regions(data, source, "", program, report)
-    titles = translations(data, "title", source, program, report)
-    summaries = translations(data, "summary", source, program, report)
-    if tier is None or report.errors_since(mark):
+def _collateral(entry: Entry, folder: Path, report: Report) -> Collateral | None:
+    if not COLLATERAL_FIELDS.read(entry):
         return None
-    return Collateral(
-        folder.name, source, folder, titles, summaries, data["kind"], tuple(data["formats"]), data["co_brandable"], texts, template,
-        data.get("page_size", "A4"), tier, regions,
-    )  # fmt: skip
+    if not ID_PATTERN.match(folder.name):
+        entry.error("", "bad-id", f"the folder name '{folder.name}' is the item's id: lower-case letters, digits and '-'", 1)
+    template = entry.values["template"]
+    if "/" in template or "\\" in template:
+        entry.error("template", "template-file", f"a file of this folder, got {describe(template)}")
+    elif not (folder / template).is_file():
+        entry.error("template", "missing-file", f"no file '{FOLDER}/{folder.name}/{template}'")
+    else:
+        _check_no_gates(folder / template, f"{FOLDER}/{folder.name}/{template}", entry.scope)
+    if not entry.ok:
+        return None
+    return Collateral(**entry.values, id=folder.name, source=entry.source, folder=folder)
 
 
-def _check_no_gates(path: Path, shown: str, report: Report) -> None:
+def _check_no_gates(path: Path, shown: str, report: Reporter) -> None:
     """A template is HTML, not Markdown: a `/// tier` block in it would reach every partner it is offered to."""
     text = read_text(path, shown, report)
     for number, line in enumerate((text or "").split("\n"), start=1):

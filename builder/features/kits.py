@@ -143,11 +143,11 @@ def requirements(partner: Partner, tier: Tier, paths: Mapping[str, str], locale:
     lang = babel_locale(partner.language)
     rows = []
     for key, target in tier.targets:
-        value = partner.metrics.get(key, 0.0)
+        value = partner.metrics.figures.get(key, 0.0)
         shown, goal = (_amount(n, key, lang) for n in (value, target))
         rows.append(Requirement(locale.t(f"kit.metrics.{key}"), shown, goal, min(1.0, value / target) if target else 1.0))
     for path_id, count in tier.certified:
-        have = partner.certified.get(path_id, 0)
+        have = partner.metrics.certified.get(path_id, 0)
         rows.append(
             Requirement(
                 paths.get(path_id, path_id), format_decimal(have, locale=lang), format_decimal(count, locale=lang), min(1.0, have / count)
@@ -190,7 +190,7 @@ def _dashboard(partner: Partner, program: Program, locale: Locale, common: dict[
     """The partner's tier, what the next tier needs and how far it is, its revenue chart and its manager."""
     upcoming = next_tier(program, partner.tier)
     rows = requirements(partner, upcoming or partner.tier, certifications, locale)
-    chart = revenue_chart(partner.revenue_by_quarter, partner.language, locale.t("kit.chart"), common["primary"])
+    chart = revenue_chart(partner.metrics.revenue_by_quarter, partner.language, locale.t("kit.chart"), common["primary"])
     return _PAGES.get_template("dashboard.html").render(
         **common,
         next_name=locale.t(f"tiers.{upcoming.id}") if upcoming else "",

@@ -13,13 +13,13 @@ import re
 import struct
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.models import Program, Region, Tier
-from ..core.problems import Report, did_you_mean
-from ..core.schema import ID_PATTERN, Field, check_mapping, check_url, describe
-from ..core.yamlio import YamlMap, load_file
+from ..core.problems import Report, Reporter, did_you_mean
+from ..core.schema import ID_PATTERN, Entry, Field, Schema, describe, read_tier, read_url
+from ..core.yamlio import YamlList, YamlMap, load_file
 
 FOLDER = "partners"
 PROGRAM_NAME = "program.yml"
@@ -30,36 +30,6 @@ MAX_LOGO_PIXELS = 4096
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ().-]{5,}$")
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-
-PARTNER_FIELDS = (
-    Field("name", str, "The partner's trading name, shown on its kit.", required=True),
-    Field("legal_name", str, "Registered company name, for the legal line of collateral.", required=True),
-    Field("type", str, f"Partner type: {', '.join(TYPES)}.", required=True),
-    Field("tier", str, "Its tier (an id from partners/program.yml).", required=True),
-    Field("region", str, "The region whose portal it uses; its kit is published there only.", required=True),
-    Field("language", str, "Preferred language: one the region builds.", required=True),
-    Field("website", str, "Home page, http(s) only.", required=True),
-    Field("logo", str, "Logo file in `partners/<partner-id>/` (SVG, PNG or JPEG, at most 512 KiB and 4096 px).", required=True),
-    Field("colors", dict, "Brand colours: `primary` and `secondary`, as `#rrggbb`.", required=True),
-    Field("co_branding", bool, "Whether its agreement allows co-branded collateral.", required=True),
-    Field("contacts", list, "People at the partner: `name`, `role`, `email`, `phone` each.", required=True),
-    Field("partner_manager", dict, "Its partner manager at the vendor: `name`, `email`, `phone`.", required=True),
-    Field("metrics", dict, "From the CRM: `sourced_revenue`, `registered_deals`, `csat`, `points`, `certified`, `revenue_by_quarter`."),
-)
-CONTACT_FIELDS = (
-    Field("name", str, "Full name.", required=True),
-    Field("role", str, "Job title.", required=True),
-    Field("email", str, "E-mail address.", required=True),
-    Field("phone", str, "Phone number, international format (`+1 555 0100`)."),
-)
-METRIC_FIELDS = (
-    Field("sourced_revenue", int, "Partner-sourced revenue over the last 12 months, in USD."),
-    Field("registered_deals", int, "Deals registered over the last 12 months."),
-    Field("csat", int, "Customer satisfaction, 1 to 5."),
-    Field("points", int, "Programme points over the last 12 months."),
-    Field("certified", dict, "People certified per learning path id."),
-    Field("revenue_by_quarter", dict, "Sourced revenue per quarter (`2026-Q1: 120000`), for the dashboard's chart."),
-)
 
 
 @dataclass(frozen=True)
@@ -87,9 +57,154 @@ class Partner:
     co_branding: bool
     contacts: tuple[Contact, ...]
     manager: Contact
-    metrics: Mapping[str, float]  # sourced_revenue, registered_deals, csat, points
-    certified: Mapping[str, int]
-    revenue_by_quarter: tuple[tuple[str, float], ...]
+    metrics: Metrics
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """A partner's figures from the CRM, for its dashboard."""
+
+    figures: Mapping[str, float] = field(default_factory=dict)  # sourced_revenue, registered_deals, csat, points
+    certified: Mapping[str, int] = field(default_factory=dict)  # people per learning path
+    revenue_by_quarter: tuple[tuple[str, float], ...] = ()
+
+
+def _read_region(entry: Entry, key: str, value: str) -> Region | None:
+    region_ids = [r.id for r in entry.program.regions]
+    if value in region_ids:
+        return entry.program.region(value)
+    entry.error(key, "unknown-region", f"unknown region {describe(value)}{did_you_mean(value, region_ids)}")
+    return None
+
+
+def _read_colors(entry: Entry, key: str, value: YamlMap) -> dict[str, str]:
+    colors = {}
+    for name in ("primary", "secondary"):
+        colour = value.get(name)
+        if not isinstance(colour, str) or not _COLOUR.match(colour):
+            line = value.line_of(name) if name in value else entry.line_of(key)
+            entry.error(f"{key}.{name}", "partner-colour", f"expected a colour such as '#1a4d8f', got {describe(colour)}", line)
+        else:
+            colors[name] = colour.lower()
+    return colors
+
+
+def _read_email(entry: Entry, key: str, value: str) -> str:
+    if not _EMAIL.match(value):
+        entry.error(key, "partner-email", f"expected an e-mail address, got {describe(value)}")
+    return value
+
+
+def _read_phone(entry: Entry, key: str, value: str) -> str:
+    if not _PHONE.match(value):
+        entry.error(key, "partner-phone", f"expected a phone number such as '+1 555 0100', got {describe(value)}")
+    return value
+
+
+def _read_contacts(entry: Entry, key: str, value: YamlList) -> tuple[Contact | None, ...]:
+    return tuple(_contact(entry.child(item, f"{key}[{i}]", value.line_of(i)), CONTACT_FIELDS) for i, item in enumerate(value))
+
+
+def _read_manager(entry: Entry, key: str, value: YamlMap) -> Contact | None:
+    return _contact(entry.child(value, key, entry.line_of(key)), MANAGER_FIELDS)
+
+
+def _contact(entry: Entry, schema: Schema) -> Contact | None:
+    if not schema.read(entry) or not entry.ok:
+        return None
+    return Contact(**{"role": "", **entry.values})
+
+
+def _read_metrics(entry: Entry, key: str, value: YamlMap) -> Metrics | None:
+    metrics = entry.child(value, key, entry.line_of(key))
+    if not METRIC_FIELDS.read(metrics):
+        return None
+    values = metrics.values
+    figures = {name: float(figure) for name in FIGURES if (figure := values.pop(name)) is not None}
+    for name, figure in figures.items():
+        if not math.isfinite(figure) or figure < 0 or (name == "csat" and not 1 <= figure <= 5):
+            bounds = "from 1 to 5" if name == "csat" else "of zero or more"
+            metrics.error(name, "partner-metric", f"expected a number {bounds}, got {describe(value[name])}")
+    return Metrics(figures, **values)
+
+
+def _read_certified(entry: Entry, key: str, value: YamlMap) -> dict[str, int]:
+    certified = {}
+    for path_id, count in value.items():
+        if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+            certified[str(path_id)] = count
+        else:
+            entry.error(f"{key}.{path_id}", "partner-metric", f"expected a number of people, got {describe(count)}", value.line_of(path_id))
+    return certified
+
+
+def _read_quarters(entry: Entry, key: str, value: YamlMap) -> tuple[tuple[str, float], ...]:
+    quarters = []
+    for quarter, revenue in value.items():
+        if (
+            not re.match(r"^[0-9]{4}-Q[1-4]$", str(quarter))
+            or isinstance(revenue, bool)
+            or not isinstance(revenue, (int, float))
+            or not 0 <= revenue < math.inf
+        ):
+            entry.error(key, "partner-metric", f"expected '2026-Q1: <USD>', got '{quarter}: {revenue}'", value.line_of(quarter))
+        else:
+            quarters.append((str(quarter), float(revenue)))
+    return tuple(sorted(quarters))
+
+
+CONTACT_FIELDS = Schema(
+    "partner",
+    Field("name", str, "Full name.", required=True),
+    Field("role", str, "Job title.", required=True),
+    Field("email", str, "E-mail address.", required=True, read=_read_email),
+    Field("phone", str, "Phone number, international format (`+1 555 0100`).", read=_read_phone),
+)
+MANAGER_FIELDS = CONTACT_FIELDS.without("role")
+FIGURES = ("sourced_revenue", "registered_deals", "csat", "points")
+METRIC_FIELDS = Schema(
+    "partner",
+    Field("sourced_revenue", int, "Partner-sourced revenue over the last 12 months, in USD."),
+    Field("registered_deals", int, "Deals registered over the last 12 months."),
+    Field("csat", int, "Customer satisfaction, 1 to 5."),
+    Field("points", int, "Programme points over the last 12 months."),
+    Field("certified", dict, "People certified per learning path id.", read=_read_certified),
+    Field(
+        "revenue_by_quarter",
+        dict,
+        "Sourced revenue per quarter (`2026-Q1: 120000`), for the dashboard's chart.",
+        read=_read_quarters,
+        default=(),
+    ),
+)
+PARTNER_FIELDS = Schema(
+    "partner",
+    Field("name", str, "The partner's trading name, shown on its kit.", required=True),
+    Field("legal_name", str, "Registered company name, for the legal line of collateral.", required=True),
+    Field("type", str, f"Partner type: {', '.join(TYPES)}.", required=True, choices=TYPES),
+    Field("tier", str, "Its tier (an id from partners/program.yml).", required=True, read=read_tier),
+    Field("region", str, "The region whose portal it uses; its kit is published there only.", required=True, read=_read_region),
+    Field("language", str, "Preferred language: one the region builds.", required=True),
+    Field("website", str, "Home page, http(s) only.", required=True, read=read_url),
+    Field("logo", str, "Logo file in `partners/<partner-id>/` (SVG, PNG or JPEG, at most 512 KiB and 4096 px).", required=True),
+    Field("colors", dict, "Brand colours: `primary` and `secondary`, as `#rrggbb`.", required=True, read=_read_colors),
+    Field("co_branding", bool, "Whether its agreement allows co-branded collateral.", required=True),
+    Field("contacts", list, "People at the partner: `name`, `role`, `email`, `phone` each.", required=True, read=_read_contacts),
+    Field(
+        "partner_manager",
+        dict,
+        "Its partner manager at the vendor: `name`, `email`, `phone`.",
+        required=True,
+        read=_read_manager,
+        attr="manager",
+    ),  # fmt: skip
+    Field(
+        "metrics",
+        dict,
+        "From the CRM: `sourced_revenue`, `registered_deals`, `csat`, `points`, `certified`, `revenue_by_quarter`.",
+        read=_read_metrics,
+    ),  # fmt: skip
+)
 
 
 def partner_files(folder: Path) -> list[Path]:
@@ -103,120 +218,28 @@ def load_partners(folder: Path, shown: str, program: Program, report: Report) ->
     for path in partner_files(folder):
         source = f"{shown}{path.name}"
         data = load_file(path, source, report)
-        if data is None or not check_mapping(data, PARTNER_FIELDS, source, report):
-            continue
-        partner = _partner(data, path, source, program, report)
+        partner = _partner(Entry(data, source, report, program=program), path) if data is not None else None
         if partner is not None:
             partners.append(partner)
     return tuple(partners)
 
 
-def _partner(data: YamlMap, path: Path, source: str, program: Program, report: Report) -> Partner | None:
-    mark = report.mark()
+def _partner(entry: Entry, path: Path) -> Partner | None:
     partner_id = path.stem
     if not ID_PATTERN.match(partner_id):
-        report.error(source, 1, "partner-id", f"the file name '{partner_id}' is the partner's id: lower-case letters, digits and '-'")
-    tier = _one_of(data, "tier", [t.id for t in program.tiers], source, report)
-    region = _one_of(data, "region", [r.id for r in program.regions], source, report)
-    _one_of(data, "type", list(TYPES), source, report)
-    if region is not None:
-        _one_of(data, "language", list(program.region(region).languages), source, report)
-    check_url(data, "website", source, report)
-    colors = _colors(data, source, report)
-    contacts = tuple(
-        c
-        for c in (_contact(item, f"contacts[{i}]", data["contacts"].line_of(i), source, report) for i, item in enumerate(data["contacts"]))
-        if c
-    )
-    manager = _contact(data["partner_manager"], "partner_manager", data.line_of("partner_manager"), source, report)
-    metrics, certified, quarters = _metrics(data, source, report)
-    check_logo(path.parent / partner_id, data["logo"], source, data.line_of("logo"), report)
-    if report.errors_since(mark) or tier is None or region is None or manager is None:
+        entry.error("", "partner-id", f"the file name '{partner_id}' is the partner's id: lower-case letters, digits and '-'", 1)
+    if not PARTNER_FIELDS.read(entry):
         return None
-    return Partner(
-        partner_id, source, path.parent / partner_id, data["name"], data["legal_name"], data["type"], program.tier(tier),
-        program.region(region), data["language"], data["website"], data["logo"], colors, data["co_branding"], contacts, manager,
-        metrics, certified, quarters,
-    )  # fmt: skip
-
-
-def _one_of(data: YamlMap, key: str, allowed: list[str], source: str, report: Report) -> str | None:
-    if data[key] in allowed:
-        return str(data[key])
-    report.error(
-        source, data.line_of(key), f"partner-{key}", f"{key}: unknown {key} {describe(data[key])}{did_you_mean(str(data[key]), allowed)}"
-    )
-    return None
-
-
-def _colors(data: YamlMap, source: str, report: Report) -> dict[str, str]:
-    colors = {}
-    for key in ("primary", "secondary"):
-        value = data["colors"].get(key)
-        if not isinstance(value, str) or not _COLOUR.match(value):
-            line = data["colors"].line_of(key)
-            report.error(source, line, "partner-colour", f"colors.{key}: expected a colour such as '#1a4d8f', got {describe(value)}")
-        else:
-            colors[key] = value.lower()
-    return colors
-
-
-def _contact(item: object, where: str, line: int, source: str, report: Report) -> Contact | None:
-    fields = CONTACT_FIELDS if where != "partner_manager" else tuple(f for f in CONTACT_FIELDS if f.name != "role")
-    if not check_mapping(item, fields, source, report, where, line):
+    values = entry.values
+    region, language = values["region"], values["language"]
+    if region is not None and language not in region.languages:
+        entry.error("language", "partner-language", f"unknown language {describe(language)}{did_you_mean(language, region.languages)}")
+    check_logo(path.parent / partner_id, values["logo"], entry.source, entry.line_of("logo"), entry.scope)
+    values["contacts"] = tuple(c for c in values["contacts"] if c)
+    values["metrics"] = values["metrics"] or Metrics()
+    if not entry.ok:
         return None
-    assert isinstance(item, YamlMap)
-    ok = True
-    if not _EMAIL.match(item["email"]):
-        report.error(
-            source, item.line_of("email"), "partner-email", f"{where}.email: expected an e-mail address, got {describe(item['email'])}"
-        )
-        ok = False
-    phone = str(item.get("phone", ""))
-    if phone and not _PHONE.match(phone):
-        report.error(
-            source,
-            item.line_of("phone"),
-            "partner-phone",
-            f"{where}.phone: expected a phone number such as '+1 555 0100', got {describe(phone)}",
-        )
-        ok = False
-    return Contact(item["name"], item.get("role", ""), item["email"], phone) if ok else None
-
-
-def _metrics(data: YamlMap, source: str, report: Report) -> tuple[dict[str, float], dict[str, int], tuple[tuple[str, float], ...]]:
-    metrics = data.get("metrics")
-    if metrics is None:
-        return {}, {}, ()
-    if not check_mapping(metrics, METRIC_FIELDS, source, report, "metrics", data.line_of("metrics")):
-        return {}, {}, ()
-    values = {key: float(metrics[key]) for key in ("sourced_revenue", "registered_deals", "csat", "points") if key in metrics}
-    for key, value in values.items():
-        if not math.isfinite(value) or value < 0 or (key == "csat" and not 1 <= value <= 5):
-            bounds = "from 1 to 5" if key == "csat" else "of zero or more"
-            report.error(
-                source, metrics.line_of(key), "partner-metric", f"metrics.{key}: expected a number {bounds}, got {describe(metrics[key])}"
-            )
-    certified = {
-        str(k): v for k, v in (metrics.get("certified") or {}).items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0
-    }
-    for key, value in (metrics.get("certified") or {}).items():
-        if str(key) not in certified:
-            line = metrics["certified"].line_of(key)
-            report.error(source, line, "partner-metric", f"metrics.certified.{key}: expected a number of people, got {describe(value)}")
-    quarters = []
-    for key, value in (metrics.get("revenue_by_quarter") or {}).items():
-        if (
-            not re.match(r"^[0-9]{4}-Q[1-4]$", str(key))
-            or isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not 0 <= value < math.inf
-        ):
-            line = metrics["revenue_by_quarter"].line_of(key)
-            report.error(source, line, "partner-metric", f"metrics.revenue_by_quarter: expected '2026-Q1: <USD>', got '{key}: {value}'")
-        else:
-            quarters.append((str(key), float(value)))
-    return values, certified, tuple(sorted(quarters))
+    return Partner(**values, id=partner_id, source=entry.source, folder=path.parent / partner_id)
 
 
 # --- logos -------------------------------------------------------------------------------------
@@ -230,7 +253,7 @@ _SIGNATURES = {"PNG": b"\x89PNG\r\n\x1a\n", "JPEG": b"\xff\xd8\xff"}
 _CSS_LOADS = re.compile(r"url\(\s*['\"]?\s*(?!#)|image-set|@import|\\", re.I)
 
 
-def check_logo(folder: Path, name: str, source: str, line: int, report: Report) -> bool:
+def check_logo(folder: Path, name: str, source: str, line: int, report: Reporter) -> bool:
     """A logo must exist in the partner's folder, be what its name says, and be safe to show."""
     path = folder / name
     suffix = Path(name).suffix.lower()

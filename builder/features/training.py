@@ -8,15 +8,30 @@ Everything is validated here, with located errors, before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from ..core.models import Gating, Page, Program, Region, Tier
-from ..core.problems import Report, did_you_mean
-from ..core.schema import Field, check_id, check_mapping, check_url, describe, texts_by_language, tier_and_regions, translations
+from ..core.problems import Report, Reporter, did_you_mean
+from ..core.schema import (
+    NOTHING,
+    Entry,
+    Field,
+    Schema,
+    describe,
+    read_id,
+    read_some_texts,
+    read_texts,
+    read_url,
+    regions_field,
+    texts_by_language,
+    tier_field,
+)
 from ..core.yamlio import YamlList, YamlMap, load_file
 
 FOLDER = "training"
@@ -27,52 +42,101 @@ QUESTION_KINDS = ("single", "multiple")
 # URLs below training/ that the builder writes itself; no course may take them as its id.
 RESERVED_IDS = ("paths", "sessions", "index")
 
-COURSE_FIELDS = (
+
+def _read_minutes(entry: Entry, key: str, value: float) -> int:
+    if not isinstance(value, int) or value <= 0:
+        entry.error(key, "training-duration", f"expected minutes (more than 0), got {describe(value)}")
+    return int(value)
+
+
+def _read_objectives(entry: Entry, key: str, value: YamlMap) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+    for lang, texts in value.items():
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            entry.error(f"{key}.{lang}", "schema-type", f"expected a list of strings, got {describe(texts)}", value.line_of(lang))
+            continue
+        found[lang] = tuple(texts)
+    return found
+
+
+def _read_start(entry: Entry, key: str, value: object) -> datetime.datetime | None:
+    """A start time with its offset, in UTC."""
+    start = value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            start = datetime.datetime.fromisoformat(value)
+    if isinstance(start, datetime.datetime) and start.tzinfo is not None:
+        return start.astimezone(datetime.UTC)
+    entry.error(
+        key, "session-time",
+        f"expected an ISO 8601 date and time with its UTC offset (2026-12-03T16:00:00+00:00), got {describe(str(value))}",
+    )  # fmt: skip
+    return None
+
+
+COURSE_FIELDS = Schema(
+    "training",
     Field("id", str, "Identifier: the course's URL and its folder of modules, `content/training/<id>/`.", required=True),
-    Field("title", dict, "Title per language (`en:` required; translatable).", required=True),
-    Field("summary", dict, "One sentence per language (translatable).", required=True),
-    Field("roles", list, f"Audience: {', '.join(ROLES)}.", required=True, items=str),
-    Field("level", str, f"One of {', '.join(LEVELS)}.", required=True),
-    Field("duration", int, "Time to complete, in minutes.", required=True),
+    Field("title", dict, "Title per language (`en:` required; translatable).", required=True, read=read_texts, attr="titles"),
+    Field("summary", dict, "One sentence per language (translatable).", required=True, read=read_texts, attr="summaries"),
+    Field("roles", list, f"Audience: {', '.join(ROLES)}.", required=True, items=str, choices=ROLES),
+    Field("level", str, f"One of {', '.join(LEVELS)}.", required=True, choices=LEVELS),
+    Field("duration", int, "Time to complete, in minutes.", required=True, read=_read_minutes),
     Field("modules", list, "File names (without `.md`) of the module pages in the course folder, in order.", required=True, items=str),
-    Field("objectives", dict, "What the partner will be able to do, a list per language (translatable)."),
+    Field("objectives", dict, "What the partner will be able to do, a list per language (translatable).", read=_read_objectives),
     Field("prerequisites", list, "Ids of the courses to take first.", items=str),
     Field("products", list, "Ids of the catalog products the course covers.", items=str),
-    Field("tier", str, "Minimum tier that sees the course and its modules; default: the lowest tier."),
-    Field("regions", list, "Regions whose builds have the course; default: every region.", items=str),
+    tier_field("Minimum tier that sees the course and its modules; default: the lowest tier."),
+    regions_field("Regions whose builds have the course; default: every region."),
     Field("teaser", bool, "Lower tiers see the course as a locked teaser (title, summary, tier) instead of nothing."),
 )
-PATH_FIELDS = (
+PATH_FIELDS = Schema(
+    "training",
     Field("id", str, "Identifier, used in URLs and in `partners/program.yml` (`requires.certified`).", required=True),
-    Field("title", dict, "Title per language (translatable).", required=True),
-    Field("summary", dict, "One sentence per language (translatable).", required=True),
-    Field("certification", dict, "Name of the certification the path leads to, per language (translatable).", required=True),
-    Field("role", str, f"The role it certifies: {', '.join(ROLES)}.", required=True),
+    Field("title", dict, "Title per language (translatable).", required=True, read=read_texts, attr="titles"),
+    Field("summary", dict, "One sentence per language (translatable).", required=True, read=read_texts, attr="summaries"),
+    Field(
+        "certification",
+        dict,
+        "Name of the certification the path leads to, per language (translatable).",
+        required=True,
+        read=read_texts,
+        attr="certifications",
+    ),  # fmt: skip
+    Field("role", str, f"The role it certifies: {', '.join(ROLES)}.", required=True, choices=ROLES),
     Field("courses", list, "Ids of its courses, in order.", required=True, items=str),
-    Field("tier", str, "Minimum tier that sees the path; its courses must be open to that tier."),
-    Field("regions", list, "Regions whose builds have the path; default: every region.", items=str),
+    tier_field("Minimum tier that sees the path; its courses must be open to that tier."),
+    regions_field("Regions whose builds have the path; default: every region."),
 )
-SESSION_FIELDS = (
+SESSION_FIELDS = Schema(
+    "training",
     Field("id", str, "Identifier, the name of its calendar file (`<id>.ics`).", required=True),
-    Field("title", dict, "Title per language (translatable).", required=True),
-    Field("summary", dict, "One sentence per language (translatable)."),
-    Field("kind", str, f"One of {', '.join(KINDS)}.", required=True),
-    Field("start", datetime.datetime, "Start time, ISO 8601 with its UTC offset (`2026-12-03T16:00:00+00:00`).", required=True),
-    Field("duration", int, "Length in minutes.", required=True),
-    Field("course", str, "Id of the course it belongs to."),
-    Field("join_url", str, "Where to join (an http(s) URL); shown while the session is upcoming."),
-    Field("recording_url", str, "Where to watch it afterwards (an http(s) URL)."),
-    Field("tier", str, "Minimum tier that sees the session; default: the lowest tier."),
-    Field("regions", list, "Regions whose builds list it; default: every region.", items=str),
+    Field("title", dict, "Title per language (translatable).", required=True, read=read_texts, attr="titles"),
+    Field("summary", dict, "One sentence per language (translatable).", read=read_some_texts, attr="summaries"),
+    Field("kind", str, f"One of {', '.join(KINDS)}.", required=True, choices=KINDS),
+    Field(
+        "start",
+        datetime.datetime,
+        "Start time, ISO 8601 with its UTC offset (`2026-12-03T16:00:00+00:00`).",
+        required=True,
+        read=_read_start,
+    ),  # fmt: skip
+    Field("duration", int, "Length in minutes.", required=True, read=_read_minutes),
+    Field("course", str, "Id of the course it belongs to.", default=NOTHING),
+    Field("join_url", str, "Where to join (an http(s) URL); shown while the session is upcoming.", read=read_url),
+    Field("recording_url", str, "Where to watch it afterwards (an http(s) URL).", read=read_url),
+    tier_field("Minimum tier that sees the session; default: the lowest tier."),
+    regions_field("Regions whose builds list it; default: every region."),
 )
-QUESTION_FIELDS = (
-    Field("question", dict, "The question per language (translatable).", required=True),
-    Field("kind", str, "`single` (one answer) or `multiple` (several).", required=True),
+QUESTION_FIELDS = Schema(
+    "quiz",
+    Field("question", dict, "The question per language (translatable).", required=True, read=read_texts, attr="texts"),
+    Field("kind", str, "`single` (one answer) or `multiple` (several).", required=True, choices=QUESTION_KINDS),
     Field("choices", list, "The answers to choose from, each a text per language (translatable).", required=True),
     Field("correct", list, "Positions of the right answers in `choices`, counted from 0.", required=True, items=int),
-    Field("explanation", dict, "Why the right answers are right, per language (translatable).", required=True),
+    Field("explanation", dict, "Why the right answers are right, per language (translatable).", required=True, read=read_texts),
 )
-QUIZ_FIELDS = (Field("questions", list, "The questions, in order.", required=True),)
+QUIZ_FIELDS = Schema("quiz", Field("questions", list, "The questions, in order.", required=True))
 
 
 @dataclass(frozen=True)
@@ -188,9 +252,9 @@ def load_training(
     if not folder.is_dir():
         return Training(), pages
     read = _Reader(content, prefix, program, report)
-    courses = tuple(c for c in (read.course(item, line) for item, line in read.items("courses.yml", COURSE_FIELDS)) if c)
-    paths = tuple(p for p in (read.path(item, line) for item, line in read.items("paths.yml", PATH_FIELDS)) if p)
-    sessions = tuple(s for s in (read.session(item, line) for item, line in read.items("sessions.yml", SESSION_FIELDS)) if s)
+    courses = tuple(c for c in map(read.course, read.entries("courses.yml", COURSE_FIELDS)) if c)
+    paths = tuple(p for p in map(read.path, read.entries("paths.yml", PATH_FIELDS)) if p)
+    sessions = tuple(s for s in map(read.session, read.entries("sessions.yml", SESSION_FIELDS)) if s)
     training = Training(courses, paths, sessions)
     declared = {item_id for name, item_id in read.seen if name == "courses.yml"}
     _check_references(training, declared, product_ids, report)
@@ -208,8 +272,8 @@ class _Reader:
     def source(self, name: str) -> str:
         return f"{self.prefix}{FOLDER}/{name}"
 
-    def items(self, name: str, fields: tuple[Field, ...]) -> list[tuple[YamlMap, int]]:
-        """The checked mappings of a list file, each with its line; duplicate ids are reported."""
+    def entries(self, name: str, schema: Schema) -> list[Entry]:
+        """The items of a list file, read against `schema`, each with a plain and unique id."""
         path, source = self.content / FOLDER / name, self.source(name)
         if not path.is_file():
             return []
@@ -221,214 +285,109 @@ class _Reader:
             return []
         found = []
         for index, item in enumerate(data):
-            if not check_mapping(item, fields, source, self.report, f"[{index}]", data.line_of(index)):
+            # An item's keys are named by themselves (its line says which item); its id by its position.
+            entry = Entry(item, source, self.report, line=data.line_of(index), program=self.program)
+            if not schema.read(entry):
                 continue
-            if not check_id(item, source, f"[{index}].", self.report):
+            identity = entry.child(item, f"[{index}]", entry.line)
+            read_id(identity, "id", item["id"])
+            if not identity.ok:
                 continue
             first = self.seen.setdefault((name, item["id"]), item.line_of("id"))
             if first != item.line_of("id"):
-                self.report.error(source, item.line_of("id"), "duplicate-id", f"id: '{item['id']}' is already used at line {first}")
+                entry.error("id", "duplicate-id", f"'{item['id']}' is already used at line {first}")
                 continue
-            found.append((item, data.line_of(index)))
+            found.append(entry)
         return found
 
-    def one_of(self, item: YamlMap, key: str, allowed: tuple[str, ...], source: str) -> bool:
-        if item[key] in allowed:
-            return True
-        hint = did_you_mean(str(item[key]), allowed)
-        self.report.error(
-            source, item.line_of(key), f"training-{key}", f"{key}: expected one of {', '.join(allowed)}, got {describe(item[key])}{hint}"
-        )
-        return False
-
-    def positive(self, item: YamlMap, key: str, source: str) -> bool:
-        if isinstance(item[key], int) and item[key] > 0:
-            return True
-        self.report.error(
-            source, item.line_of(key), "training-duration", f"{key}: expected minutes (more than 0), got {describe(item[key])}"
-        )
-        return False
-
-    def url(self, item: YamlMap, key: str, source: str) -> str:
-        if key in item and not check_url(item, key, source, self.report):
-            return ""
-        return str(item.get(key, ""))
-
-    def course(self, item: YamlMap, line: int) -> Course | None:
-        source, program, report = self.source("courses.yml"), self.program, self.report
-        mark = report.mark()
-        course_id = item["id"]
-        if course_id in RESERVED_IDS:
-            report.error(source, item.line_of("id"), "training-id", f"id: '{course_id}' is a page the builder writes; choose another id")
-        for index, role in enumerate(item["roles"]):
-            if role not in ROLES:
-                hint = did_you_mean(role, ROLES)
-                report.error(
-                    source,
-                    item["roles"].line_of(index),
-                    "training-role",
-                    f"roles: unknown role '{role}' (expected one of {', '.join(ROLES)}){hint}",
-                )
-        ok = self.one_of(item, "level", LEVELS, source) & self.positive(item, "duration", source)
-        tier, regions = tier_and_regions(item, source, "", program, report)
-        modules = tuple(self.module(course_id, name, item, index) for index, name in enumerate(item["modules"]))
-        objectives = self.objectives(item, source)
-        titles = translations(item, "title", source, program, report)
-        summaries = translations(item, "summary", source, program, report)
-        if not ok or tier is None or report.errors_since(mark) or None in modules:
+    def course(self, entry: Entry) -> Course | None:
+        values = entry.values
+        if values["id"] in RESERVED_IDS:
+            entry.error("id", "training-id", f"'{values['id']}' is a page the builder writes; choose another id")
+        names = entry.data["modules"]
+        values["modules"] = tuple(self.module(entry, name, names.line_of(index)) for index, name in enumerate(names))
+        if not entry.ok:
             return None
-        return Course(
-            course_id, source, _lines(item, line), titles, summaries, tuple(item["roles"]), item["level"], item["duration"],
-            tuple(m for m in modules if m), objectives, tuple(item.get("prerequisites", ())), tuple(item.get("products", ())),
-            Gating(tier, regions), bool(item.get("teaser", False)),
-        )  # fmt: skip
+        return Course(**_gated(values), source=entry.source, lines=_lines(entry))
 
-    def objectives(self, item: YamlMap, source: str) -> dict[str, tuple[str, ...]]:
-        found: dict[str, tuple[str, ...]] = {}
-        for lang, texts in (item.get("objectives") or {}).items():
-            if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-                line = item["objectives"].line_of(lang)
-                self.report.error(source, line, "schema-type", f"objectives.{lang}: expected a list of strings, got {describe(texts)}")
-                continue
-            found[lang] = tuple(texts)
-        return found
-
-    def module(self, course_id: str, name: str, course: YamlMap, index: int) -> Module | None:
+    def module(self, course: Entry, name: str, line: int) -> Module | None:
+        course_id = course.values["id"]
         if not name or "/" in name or "\\" in name or name.startswith("."):
-            line = course["modules"].line_of(index)
-            message = f"modules: expected a file name in {self.prefix}{FOLDER}/{course_id}/ (without '.md'), got {describe(name)}"
-            self.report.error(self.source("courses.yml"), line, "schema-value", message)
+            course.error(
+                "modules",
+                "schema-value",
+                f"expected a file name in {self.prefix}{FOLDER}/{course_id}/ (without '.md'), got {describe(name)}",
+                line,
+            )
             return None
         relative = f"{FOLDER}/{course_id}/{name}.md"
         if not (self.content / relative).is_file():
-            line = course["modules"].line_of(index)
-            self.report.error(self.source("courses.yml"), line, "missing-file", f"modules: no file '{self.prefix}{relative}'")
+            course.error("modules", "missing-file", f"no file '{self.prefix}{relative}'", line)
             return None
         quiz_file = f"{FOLDER}/{course_id}/{name}.quiz.yml"
-        quiz = self.quiz(quiz_file) if (self.content / quiz_file).is_file() else None
+        quiz = self.quiz(quiz_file, course.scope) if (self.content / quiz_file).is_file() else None
         return Module(name, relative, quiz)
 
-    def quiz(self, relative: str) -> Quiz | None:
+    def quiz(self, relative: str, report: Reporter) -> Quiz | None:
         source = f"{self.prefix}{relative}"
-        data = load_file(self.content / relative, source, self.report)
-        if data is None or not check_mapping(data, QUIZ_FIELDS, source, self.report):
+        data = load_file(self.content / relative, source, report)
+        entry = Entry(data, source, report, program=self.program)
+        if data is None or not QUIZ_FIELDS.read(entry):
             return None
-        questions = [
-            self.question(item, data["questions"].line_of(i), f"questions[{i}]", source) for i, item in enumerate(data["questions"])
-        ]
-        if None in questions:
+        items = data["questions"]
+        questions = tuple(_question(entry.child(item, f"questions[{i}]", items.line_of(i))) for i, item in enumerate(items))
+        if not entry.ok:
             return None
         return Quiz(source, tuple(q for q in questions if q))
 
-    def question(self, item: YamlMap, line: int, where: str, source: str) -> Question | None:
-        report, program = self.report, self.program
-        if not check_mapping(item, QUESTION_FIELDS, source, report, where, line):
-            return None
-        mark = report.mark()
-        choices = item["choices"]
-        correct = item["correct"]
-        if item["kind"] not in QUESTION_KINDS:
-            report.error(
-                source, item.line_of("kind"), "quiz-kind", f"{where}.kind: expected single or multiple, got {describe(item['kind'])}"
-            )
-        if not correct:
-            report.error(source, item.line_of("correct"), "quiz-no-answer", f"{where}.correct: the question has no correct answer")
-        elif item["kind"] == "single" and len(correct) > 1:
-            report.error(
-                source,
-                item.line_of("correct"),
-                "quiz-single",
-                f"{where}.correct: a single-choice question has one correct answer, got {len(correct)}",
-            )
-        for index, position in enumerate(correct):
-            if not isinstance(position, int) or correct.count(position) > 1:
-                report.error(
-                    source,
-                    correct.line_of(index),
-                    "quiz-answer",
-                    f"{where}.correct: expected each position once, as a whole number, got {describe(position)}",
-                )
-            elif not 0 <= position < len(choices):
-                report.error(
-                    source, correct.line_of(index), "quiz-answer-range",
-                    f"{where}.correct: answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})",
-                )  # fmt: skip
-        texts = []
-        for index, choice in enumerate(choices):
-            if not isinstance(choice, YamlMap):
-                report.error(
-                    source,
-                    choices.line_of(index),
-                    "schema-type",
-                    f"{where}.choices[{index}]: expected a text per language, got {describe(choice)}",
-                )
-                continue
-            texts.append(texts_by_language(choice, f"{where}.choices[{index}]", choices.line_of(index), source, program, report))
-        question = texts_by_language(item["question"], f"{where}.question", item.line_of("question"), source, program, report)
-        explanation = texts_by_language(item["explanation"], f"{where}.explanation", item.line_of("explanation"), source, program, report)
-        if report.errors_since(mark):
-            return None
-        return Question(question, item["kind"], tuple(texts), tuple(correct), explanation)
+    def path(self, entry: Entry) -> LearningPath | None:
+        return LearningPath(**_gated(entry.values), source=entry.source, lines=_lines(entry)) if entry.ok else None
 
-    def path(self, item: YamlMap, line: int) -> LearningPath | None:
-        source, program, report = self.source("paths.yml"), self.program, self.report
-        mark = report.mark()
-        self.one_of(item, "role", ROLES, source)
-        tier, regions = tier_and_regions(item, source, "", program, report)
-        titles = translations(item, "title", source, program, report)
-        summaries = translations(item, "summary", source, program, report)
-        certifications = translations(item, "certification", source, program, report)
-        if tier is None or report.errors_since(mark):
-            return None
-        return LearningPath(
-            item["id"],
-            source,
-            _lines(item, line),
-            titles,
-            summaries,
-            certifications,
-            item["role"],
-            tuple(item["courses"]),
-            Gating(tier, regions),
-        )
-
-    def session(self, item: YamlMap, line: int) -> Session | None:
-        source, program, report = self.source("sessions.yml"), self.program, self.report
-        mark = report.mark()
-        self.one_of(item, "kind", KINDS, source)
-        self.positive(item, "duration", source)
-        start = _aware(item["start"])
-        if start is None:
-            report.error(
-                source, item.line_of("start"), "session-time",
-                f"start: expected an ISO 8601 date and time with its UTC offset (2026-12-03T16:00:00+00:00), got {describe(str(item['start']))}",
-            )  # fmt: skip
-        join, recording = self.url(item, "join_url", source), self.url(item, "recording_url", source)
-        tier, regions = tier_and_regions(item, source, "", program, report)
-        titles = translations(item, "title", source, program, report)
-        summaries = translations(item, "summary", source, program, report, required=False)
-        if tier is None or start is None or report.errors_since(mark):
-            return None
-        return Session(
-            item["id"], source, _lines(item, line), titles, summaries, item["kind"], start, item["duration"], item.get("course"), join, recording,
-            Gating(tier, regions),
-        )  # fmt: skip
+    def session(self, entry: Entry) -> Session | None:
+        return Session(**_gated(entry.values), source=entry.source, lines=_lines(entry)) if entry.ok else None
 
 
-def _lines(item: YamlMap, line: int) -> dict[str, int]:
-    return {"": line, **item.key_lines}
-
-
-def _aware(value: object) -> datetime.datetime | None:
-    """A start time with its offset, in UTC; None when it has no offset or does not parse."""
-    if isinstance(value, str):
-        try:
-            value = datetime.datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    if not isinstance(value, datetime.datetime) or value.tzinfo is None:
+def _question(entry: Entry) -> Question | None:
+    if not QUESTION_FIELDS.read(entry):
         return None
-    return value.astimezone(datetime.UTC)
+    values, data = entry.values, entry.data
+    choices, correct = data["choices"], data["correct"]
+    if not correct:
+        entry.error("correct", "quiz-no-answer", "the question has no correct answer")
+    elif values["kind"] == "single" and len(correct) > 1:
+        entry.error("correct", "quiz-single", f"a single-choice question has one correct answer, got {len(correct)}")
+    for index, position in enumerate(correct):
+        if not isinstance(position, int) or correct.count(position) > 1:
+            entry.error(
+                "correct",
+                "quiz-answer",
+                f"expected each position once, as a whole number, got {describe(position)}",
+                correct.line_of(index),
+            )
+        elif not 0 <= position < len(choices):
+            entry.error(
+                "correct", "quiz-answer-range",
+                f"answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})", correct.line_of(index),
+            )  # fmt: skip
+    texts = []
+    for index, choice in enumerate(choices):
+        label, line = entry.label(f"choices[{index}]"), choices.line_of(index)
+        if not isinstance(choice, YamlMap):
+            entry.error(f"choices[{index}]", "schema-type", f"expected a text per language, got {describe(choice)}", line)
+            continue
+        texts.append(texts_by_language(choice, label, line, entry.source, entry.program, entry.scope))
+    values["choices"] = tuple(texts)
+    return Question(**values) if entry.ok else None
+
+
+def _gated(values: dict[str, Any]) -> dict[str, Any]:
+    """The values of an item, with its `tier` and `regions` as one gating."""
+    gating = Gating(values.pop("min_tier"), values.pop("regions"))
+    return {**values, "gating": gating}
+
+
+def _lines(entry: Entry) -> dict[str, int]:
+    return {"": entry.line, **entry.data.key_lines}
 
 
 def _check_references(training: Training, declared: set[str], product_ids: set[str], report: Report) -> None:

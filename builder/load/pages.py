@@ -10,18 +10,19 @@ from urllib.parse import unquote
 from ..core import gate, reader
 from ..core.models import Content, Page, Program
 from ..core.paths import page_url, split_language, without_language
-from ..core.problems import Report, did_you_mean
+from ..core.problems import Report, Silent, did_you_mean
 from ..core.references import find_links
-from ..core.schema import Field, check_mapping, tier_and_regions
+from ..core.schema import Entry, Field, Schema, check_mapping, regions_field, tier_field
 from ..core.yamlio import YamlMap, load_yaml, read_text, symlink_problem
 from ..features import training
 from ..render.meta import mkdocs_metadata
 
-FRONT_MATTER_FIELDS = (
+FRONT_MATTER_FIELDS = Schema(
+    "page",
     Field("title", str, "Page title; default: the page's first heading as rendered, outside every gate."),
     Field("summary", str, "One line shown in teasers, catalog and search results; required with `teaser`."),
-    Field("tier", str, "Minimum tier that sees the page; default: the lowest tier."),
-    Field("regions", list, "Regions whose builds have the page; default: every region.", items=str),
+    tier_field("Minimum tier that sees the page; default: the lowest tier."),
+    regions_field("Regions whose builds have the page; default: every region."),
     Field("teaser", bool, 'Lower tiers get a locked page at the same URL: title, summary, "available from".'),
     Field("description", str, "HTML meta description (MkDocs)."),
     Field("hide", list, "Material: parts of the page to hide (`navigation`, `toc`, `footer`).", items=str),
@@ -203,11 +204,13 @@ def _page(
     tier_ids = [t.id for t in program.tiers]
     region_ids = [r.id for r in program.regions]
     # A translation's tier and regions are its original's: reported once, at the original.
-    mark = report.mark()
-    tier, regions = tier_and_regions(original, source, "", program, report if front is original else Report())
-    ok = tier is not None and not report.errors_since(mark)
-    min_tier = tier or program.lowest_tier
-    teaser = bool(original.get("teaser", False))
+    entry = Entry(original, source, report if front is original else Silent(), line=2, program=program)
+    ok = FRONT_MATTER_FIELDS.read(entry) and entry.ok
+    min_tier, regions, teaser = (
+        entry.values.get("min_tier") or program.lowest_tier,
+        entry.values.get("regions"),
+        bool(original.get("teaser")),
+    )
     summary = front.get("summary") or original.get("summary") or ""
     if teaser and not summary:
         report.error(source, front.line_of("teaser"), "teaser-summary", "teaser: a teaser page needs a 'summary' to show to lower tiers")

@@ -7,27 +7,93 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.models import Program, Region, Tier, Version
-from ..core.problems import Report
-from ..core.schema import Field, check_mapping, describe
+from ..core.problems import Report, Scope
+from ..core.schema import Entry, Field, Schema, describe, read_percentage, read_url
 from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text
 
 PROGRAM_FILE = "partners/program.yml"
 
-PROGRAM_FIELDS = (
-    Field("default_language", str, "Language of the pages without a suffix (`page.md`); every region builds it.", required=True),
+VERSION_SOURCES = ("worktree", "git", "snapshot")
+
+VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def _read_language(entry: Entry, key: str, value: str) -> str:
+    if not _LANGUAGE.match(value):
+        entry.error(key, "language", f"expected a language code such as 'en' or 'pt-BR', got {describe(value)}")
+    return value
+
+
+def _read_languages(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
+    for index, lang in enumerate(value):
+        if not _LANGUAGE.match(lang):
+            entry.error(key, "language", f"expected a language code such as 'de' or 'pt-BR', got '{lang}'", value.line_of(index))
+    return tuple(value)
+
+
+def _read_currency(entry: Entry, key: str, value: str) -> str:
+    if not _CURRENCY.fullmatch(value):
+        entry.error(key, "currency", f"expected an ISO 4217 code such as 'EUR', got '{value}'")
+    return value
+
+
+def _read_currencies(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
+    for index, currency in enumerate(value):
+        if not _CURRENCY.fullmatch(currency):
+            entry.error(key, "currency", f"expected ISO 4217 codes such as 'JPY', got '{currency}'", value.line_of(index))
+    return tuple(value)
+
+
+def _read_time_zones(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
+    for index, zone in enumerate(value):
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            entry.error(
+                key, "time-zone", f"unknown time zone '{zone}' (expected an IANA name such as 'Europe/Berlin')", value.line_of(index)
+            )
+    return tuple(value)
+
+
+def _read_certified(entry: Entry, key: str, value: YamlMap) -> tuple[tuple[str, int], ...]:
+    """`requires.certified` of a tier: people per certification (checked against the paths once content is read)."""
+    counts = []
+    for path_id, count in value.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            line = value.line_of(path_id)
+            entry.error(f"{key}.{path_id}", "schema-type", f"expected a number of people (1 or more), got {describe(count)}", line)
+        else:
+            counts.append((str(path_id), count))
+    return tuple(counts)
+
+
+PROGRAM_FIELDS = Schema(
+    "program",
+    Field(
+        "default_language",
+        str,
+        "Language of the pages without a suffix (`page.md`); every region builds it.",
+        required=True,
+        read=_read_language,
+    ),  # fmt: skip
     Field("tiers", list, "The partner tiers, lowest first.", required=True),
     Field("regions", dict, "The deploy units, by id (`na`, `eu`, `apac`).", required=True),
     Field("versions", list, "The released editions of the docs; the first is the default.", required=True),
 )
 
-TIER_FIELDS = (
+TIER_FIELDS = Schema(
+    "program",
     Field("id", str, "Identifier used in front matter and gated blocks (`gold`).", required=True),
-    Field("discount", int, "Resale discount off list price, in percent (0-100).", required=True),
+    Field("discount", int, "Resale discount off list price, in percent (0-100).", required=True, read=read_percentage),
     Field("requires", dict, "What a partner needs to reach the tier: `certified:` maps learning path ids to a number of certified people."),
 )
 
-REQUIREMENT_FIELDS = (
-    Field("certified", dict, "Learning path id → how many people must hold its certification."),
+REQUIREMENT_FIELDS = Schema(
+    "program",
+    Field("certified", dict, "Learning path id → how many people must hold its certification.", read=_read_certified, default=()),
     Field("sourced_revenue", int, "Partner-sourced revenue over the last 12 months, in USD."),
     Field("points", int, "Programme points over the last 12 months."),
     Field("csat", int, "Customer satisfaction, 1 to 5."),
@@ -36,16 +102,27 @@ REQUIREMENT_FIELDS = (
 
 TARGETS = ("sourced_revenue", "points", "csat", "registered_deals")
 
-REGION_FIELDS = (
-    Field("languages", list, "Languages of the region's build, the default language first.", required=True, items=str),
-    Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True),
-    Field("time_zones", list, "IANA time zones of the region's sessions (`Europe/Berlin`).", required=True, items=str),
-    Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str),
+REGION_FIELDS = Schema(
+    "program",
+    Field(
+        "languages",
+        list,
+        "Languages of the region's build, the default language first.",
+        required=True,
+        items=str,
+        read=_read_languages,
+    ),  # fmt: skip
+    Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True, read=_read_currency),
+    Field(
+        "time_zones", list, "IANA time zones of the region's sessions (`Europe/Berlin`).", required=True, items=str, read=_read_time_zones
+    ),
+    Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currencies),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
-    Field("base_url", str, "Public URL of the region's portal (https).", required=True),
+    Field("base_url", str, "Public URL of the region's portal (https).", required=True, read=read_url),
 )
 
-VERSION_FIELDS = (
+VERSION_FIELDS = Schema(
+    "version",
     Field("name", str, "Folder name and selector entry (`2026.2`).", required=True),
     Field("title", str, "Label in the version selector.", required=True),
     Field(
@@ -53,17 +130,12 @@ VERSION_FIELDS = (
         str,
         "Where the pages come from: `worktree` (content/, uncommitted files included), `git` (content/ of `ref`) or `snapshot` (versions/<name>/content/).",
         required=True,
+        choices=VERSION_SOURCES,
     ),
     Field("ref", str, "With `source: git`: the branch, tag or commit whose content/ this version shows."),
     Field("aliases", list, "Other names of this version (`latest`).", items=str),
     Field("hidden", bool, "Leave the version out of the selector."),
 )
-
-VERSION_SOURCES = ("worktree", "git", "snapshot")
-
-VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-
-_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
 
 
 def load_program(root: Path, report: Report) -> Program | None:
@@ -71,163 +143,84 @@ def load_program(root: Path, report: Report) -> Program | None:
     text = read_text(root / PROGRAM_FILE, PROGRAM_FILE, report)
     if text is None:
         return None
-    mark = report.mark()
-    data = load_yaml(text, PROGRAM_FILE, report)
-    if data is None and not report.errors_since(mark):
+    read = Scope(report)
+    data = load_yaml(text, PROGRAM_FILE, read)
+    if data is None and not read.failed:
         report.error(PROGRAM_FILE, 1, "schema-missing", "the file is empty: it declares default_language, tiers, regions and versions")
-    if data is None or not check_mapping(data, PROGRAM_FIELDS, PROGRAM_FILE, report):
+    entry = Entry(data, PROGRAM_FILE, report)
+    if data is None or not PROGRAM_FIELDS.read(entry):
         return None
-    mark = report.mark()
-    default_language = data["default_language"]
-    if not _LANGUAGE.match(default_language):
-        report.error(
-            PROGRAM_FILE,
-            data.line_of("default_language"),
-            "language",
-            f"default_language: expected a language code such as 'en' or 'pt-BR', got {describe(default_language)}",
-        )
-    tiers = _load_tiers(data["tiers"], report)
-    regions = _load_regions(data["regions"], default_language, report)
-    versions = _load_versions(data["versions"], report)
-    if report.errors_since(mark) or not tiers or not regions or not versions:
+    default_language = entry.values["default_language"]
+    tiers = _load_tiers(entry)
+    regions = _load_regions(entry, default_language)
+    versions = _load_versions(entry)
+    if not entry.ok or not tiers or not regions or not versions:
         return None
     return Program(default_language, tiers, regions, versions)
 
 
-def _load_tiers(items: YamlList, report: Report) -> tuple[Tier, ...]:
+def _load_tiers(program: Entry) -> tuple[Tier, ...]:
     tiers: list[Tier] = []
+    items = program.data["tiers"]
     for index, item in enumerate(items):
-        where = f"tiers[{index}]"
-        if not check_mapping(item, TIER_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
+        entry = program.child(item, f"tiers[{index}]", items.line_of(index))
+        if not TIER_FIELDS.read(entry):
             continue
-        if any(t.id == item["id"] for t in tiers):
-            report.error(PROGRAM_FILE, item.line_of("id"), "duplicate-tier", f"{where}: tier '{item['id']}' is defined twice")
+        values = entry.values
+        if any(t.id == values["id"] for t in tiers):
+            entry.error("", "duplicate-tier", f"tier '{values['id']}' is defined twice", entry.line_of("id"))
             continue
-        if not 0 <= item["discount"] <= 100:
-            report.error(
-                PROGRAM_FILE,
-                item.line_of("discount"),
-                "discount-range",
-                f"{where}: discount: expected a percentage from 0 to 100, got {item['discount']}",
-            )
-        certified = tuple(_certified(item, where, report).items())
-        targets = tuple((key, float(item["requires"][key])) for key in TARGETS if key in (item.get("requires") or {}))
-        tiers.append(Tier(item["id"], len(tiers), float(item["discount"]), certified, targets, item.line_of("requires")))
+        requires = values["requires"]
+        needs = entry.child(requires, entry.label("requires"), entry.line_of("requires"))
+        if requires and not REQUIREMENT_FIELDS.read(needs):
+            continue
+        certified = needs.values.get("certified", ())
+        targets = tuple((key, float(needs.values[key])) for key in TARGETS if needs.values.get(key) is not None)
+        tiers.append(Tier(values["id"], len(tiers), values["discount"], certified, targets, entry.line_of("requires")))
     if not tiers:
-        report.error(PROGRAM_FILE, items.line, "no-tiers", "tiers: at least one tier is needed")
+        program.error("tiers", "no-tiers", "at least one tier is needed", items.line)
     return tuple(tiers)
 
 
-def _certified(item: YamlMap, where: str, report: Report) -> dict[str, int]:
-    """`requires.certified` of a tier: people per certification (checked against the paths once content is read)."""
-    requires = item.get("requires")
-    if requires is None or not check_mapping(
-        requires, REQUIREMENT_FIELDS, PROGRAM_FILE, report, f"{where}.requires", item.line_of("requires")
-    ):
-        return {}
-    counts = {}
-    for path_id, count in (requires.get("certified") or {}).items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-            line = requires["certified"].line_of(path_id)
-            report.error(
-                PROGRAM_FILE,
-                line,
-                "schema-type",
-                f"{where}.requires.certified.{path_id}: expected a number of people (1 or more), got {describe(count)}",
-            )
-        else:
-            counts[str(path_id)] = count
-    return counts
-
-
-def _load_regions(items: YamlMap, default_language: str, report: Report) -> tuple[Region, ...]:
+def _load_regions(program: Entry, default_language: str) -> tuple[Region, ...]:
     regions: list[Region] = []
+    items = program.data["regions"]
     for region_id, item in items.items():
-        where = f"regions.{region_id}"
-        line = items.line_of(region_id)
-        if not check_mapping(item, REGION_FIELDS, PROGRAM_FILE, report, where, line):
+        entry = program.child(item, f"regions.{region_id}", items.line_of(region_id))
+        if not REGION_FIELDS.read(entry):
             continue
-        languages = tuple(item["languages"])
-        for index, lang in enumerate(languages):
-            if not _LANGUAGE.match(lang):
-                report.error(
-                    PROGRAM_FILE,
-                    item["languages"].line_of(index),
-                    "language",
-                    f"{where}.languages: expected a language code such as 'de' or 'pt-BR', got '{lang}'",
-                )
+        languages = entry.values["languages"]
         if not languages or languages[0] != default_language:
-            report.error(
-                PROGRAM_FILE,
-                item.line_of("languages"),
-                "region-default-language",
-                f"{where}.languages: must start with the default language '{default_language}'",
-            )
-        if not re.fullmatch(r"[A-Z]{3}", item["currency"]):
-            report.error(
-                PROGRAM_FILE,
-                item.line_of("currency"),
-                "currency",
-                f"{where}.currency: expected an ISO 4217 code such as 'EUR', got '{item['currency']}'",
-            )
-        if not re.match(r"https?://", item["base_url"]):
-            report.error(
-                PROGRAM_FILE, item.line_of("base_url"), "unsafe-url", f"{where}.base_url: expected an http(s) URL, got '{item['base_url']}'"
-            )
-        for index, currency in enumerate(item.get("price_books", ())):
-            if not re.fullmatch(r"[A-Z]{3}", currency):
-                report.error(
-                    PROGRAM_FILE,
-                    item["price_books"].line_of(index),
-                    "currency",
-                    f"{where}.price_books: expected ISO 4217 codes such as 'JPY', got '{currency}'",
-                )
-        for index, zone in enumerate(item["time_zones"]):
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                report.error(
-                    PROGRAM_FILE, item["time_zones"].line_of(index), "time-zone",
-                    f"{where}.time_zones: unknown time zone '{zone}' (expected an IANA name such as 'Europe/Berlin')",
-                )  # fmt: skip
-        books = tuple(item.get("price_books", ()))
-        regions.append(
-            Region(str(region_id), languages, item["currency"], tuple(item["time_zones"]), item["notice"], item["base_url"], books)
-        )
+            entry.error("languages", "region-default-language", f"must start with the default language '{default_language}'")
+        regions.append(Region(str(region_id), **entry.values))
     if not items:
-        report.error(PROGRAM_FILE, items.line, "no-regions", "regions: at least one region is needed")
+        program.error("regions", "no-regions", "at least one region is needed", items.line)
     return tuple(regions)
 
 
-def _load_versions(items: YamlList, report: Report) -> tuple[Version, ...]:
+def _load_versions(program: Entry) -> tuple[Version, ...]:
     versions: list[Version] = []
+    items = program.data["versions"]
     for index, item in enumerate(items):
-        where = f"versions[{index}]"
-        if not check_mapping(item, VERSION_FIELDS, PROGRAM_FILE, report, where, items.line_of(index)):
+        entry = program.child(item, f"versions[{index}]", items.line_of(index))
+        if not VERSION_FIELDS.read(entry):
             continue
-        source, ref = item["source"], item.get("ref", "")
-        if source not in VERSION_SOURCES:
-            report.error(
-                PROGRAM_FILE,
-                item.line_of("source"),
-                "version-source",
-                f"{where}.source: expected one of {', '.join(VERSION_SOURCES)}, got '{source}'",
-            )
-        elif (source == "git") != bool(ref):
+        values = entry.values
+        source, ref = values["source"], values["ref"]
+        if source in VERSION_SOURCES and (source == "git") != bool(ref):
             message = (
                 "a git version needs 'ref' (a branch, tag or commit)"
                 if source == "git"
                 else f"'ref' goes with 'source: git', not '{source}'"
             )
-            report.error(PROGRAM_FILE, item.line_of("ref" if ref else "source"), "version-ref", f"{where}: {message}")
-        names = [item["name"], *item.get("aliases", ())]
+            entry.error("", "version-ref", message, entry.line_of("ref" if ref else "source"))
+        names = [values["name"], *values["aliases"]]
         for name in names:
             if not VERSION_NAME.fullmatch(name):
-                report.error(PROGRAM_FILE, item.line, "version-name", f"{where}: '{name}': expected letters, digits, '.', '_' or '-'")
+                entry.error("", "version-name", f"'{name}': expected letters, digits, '.', '_' or '-'")
             if any(name == v.name or name in v.aliases for v in versions) or names.count(name) > 1:
-                report.error(PROGRAM_FILE, item.line, "duplicate-version", f"{where}: the name '{name}' is used twice")
-        line = item.line_of("ref" if ref else "source")
-        versions.append(Version(item["name"], item["title"], source, ref, tuple(item.get("aliases", ())), item.get("hidden", False), line))
+                entry.error("", "duplicate-version", f"the name '{name}' is used twice")
+        versions.append(Version(**values, line=entry.line_of("ref" if ref else "source")))
     if not versions:
-        report.error(PROGRAM_FILE, items.line, "no-versions", "versions: at least one version is needed")
+        program.error("versions", "no-versions", "at least one version is needed", items.line)
     return tuple(versions)

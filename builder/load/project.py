@@ -62,7 +62,7 @@ def _load_partners(
     partners = load_partners(folder, shown, program, report)
     paths = {p.id for content in contents.values() for p in content.training.paths}
     for partner in partners:
-        for path_id in partner.certified:
+        for path_id in partner.metrics.certified:
             if path_id not in paths:
                 report.error(
                     partner.source,
