@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .core.models import Project, Variant, pick
+from .core.models import Variant, pick
 from .core.paths import CACHE
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
 from .features.kits import check_kit_templates, kit_files
+from .features.project import Project
 from .load.project import load_project, markdown_parser
 from .load.sources import default_as_of, source_epoch
 from .plan.check import check_links

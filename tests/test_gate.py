@@ -9,13 +9,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from builder.core.gate import Gate, GateKind, cut, scan
-from builder.core.models import Project, Variant
+from builder.core.models import Variant
 from builder.core.problems import Report
 from builder.core.reader import Parser, check_page
+from builder.features.project import Project
 from builder.load.project import load_project
 from builder.plan.stage import plan_variant
 from conftest import REPO
@@ -136,6 +137,8 @@ def load_page(folder: Path, lines: list[str]) -> Project:
 
 @settings(max_examples=250, deadline=None)
 @given(documents, st.integers(0, 3), st.sampled_from(REGIONS))
+# A quote in a list item in a quote: its `>` follows the item's indentation.
+@example(Block("quote", "", (Block("quote", "", (Block("tier", "silver", (Text("marker2word"),), False),), True),), False), 0, "na")
 def test_generated_nestings_hide_exactly_the_gated_text(document: object, tier: int, region: str) -> None:
     lines = ["# Page", ""] + render(document)
     with tempfile.TemporaryDirectory() as folder:

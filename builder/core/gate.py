@@ -21,7 +21,10 @@ _GATE_LOOKALIKE = re.compile(r"^(tiers?|regions?)\b", re.IGNORECASE)
 # Anything that names a gate, wherever it stands in a line: outside a real gate it is an error.
 GATE_MARKER = re.compile(r"/{3,}[ \t]*(?:tier|region)\b")
 # Blockquote markers before a line's content: a gate inside a quote keeps them when it is cut.
-_QUOTE = re.compile(r"^[ \t]*>(?:[ ]?>)*[ ]?")
+# Greedy: a `>` after spaces counts too (a quote in a list item in a quote), which is only markup.
+_QUOTE = re.compile(r"^(?:[ \t]*>[ ]?)+")
+# One blockquote marker, with the spaces before it.
+_MARKER = re.compile(r"( *)>( ?)")
 # What opens a container whose content is indented by four more columns (Python-Markdown's tab length).
 _CONTAINER = re.compile(r"^(?:[-*+]|\d+[.)])[ \t]+|^(?:!!!|\?\?\?\+?|===)[ \t]")
 _TAB_LENGTH = 4
@@ -75,23 +78,16 @@ def _closing_code_fence(line: str, opener: str) -> bool:
 
 @dataclass(frozen=True)
 class Line:
-    """A line as the block parser meets it: its blockquote markers, and the rest with its indentation."""
+    """A line as the block parser meets it: its blockquote markers, and the rest."""
 
     quote: str  # the blockquote markers with what precedes them ("    > "), kept when the line is cut
     text: str  # the rest, stripped
-    indent: int  # columns before the line's first character (its `>`, or its text), tabs expanded
-    inner: int = 0  # in a quote: columns between the markers and the text
 
 
 def split_line(line: str) -> Line:
     quote = _QUOTE.match(line)
     prefix = quote.group(0) if quote else ""
-    rest = line[len(prefix) :].expandtabs(_TAB_LENGTH)
-    stripped = rest.lstrip(" ")
-    if quote is None:
-        return Line("", stripped.rstrip(), len(rest) - len(stripped))
-    lead = prefix.expandtabs(_TAB_LENGTH)
-    return Line(prefix, stripped.rstrip(), len(lead) - len(lead.lstrip(" ")), len(rest) - len(stripped))
+    return Line(prefix, line[len(prefix) :].strip())
 
 
 class _Indents:
@@ -120,27 +116,31 @@ class _Containers:
     """Tells where a fence can be, so that indented code is told apart.
 
     A line indented four or more columns past its container is code (or a paragraph's continuation)
-    for Python-Markdown, never a fence: neither a code fence nor a block fence opens there. A quote's
-    content has containers of its own, counted from its `>` markers.
+    for Python-Markdown, never a fence: neither a code fence nor a block fence opens there. Each
+    depth of quotes has containers of its own, counted from its `>` markers; a `>` indented as code
+    is text, not a deeper quote.
     """
 
     def __init__(self) -> None:
-        self.page = _Indents()
-        self.quote = _Indents()
+        self.depths = [_Indents()]
 
-    def fence_allowed(self, line: Line) -> bool:
-        opens = _CONTAINER.match(line.text) is not None
-        if not line.quote:
-            self.quote = _Indents()
-            if not line.text:
-                self.page.blank()
-                return False
-            return self.page.allows(line.indent, opens)
-        outside = self.page.allows(line.indent, False)
-        if not line.text:
-            self.quote.blank()
-            return False
-        return self.quote.allows(line.inner, opens) and outside
+    def read(self, raw: str) -> tuple[str, bool]:
+        """A line's text past its quote markers, and whether a fence may stand there."""
+        rest, depth = raw.expandtabs(_TAB_LENGTH), 0
+        while (marker := _MARKER.match(rest)) is not None and self._at(depth).allows(len(marker.group(1)), False):
+            rest, depth = rest[marker.end() :], depth + 1
+        del self.depths[depth + 1 :]  # the deeper quotes of earlier lines have ended
+        indents = self._at(depth)
+        text = rest.lstrip(" ")
+        if not text.strip():
+            indents.blank()
+            return "", False
+        return text.rstrip(), indents.allows(len(rest) - len(text), _CONTAINER.match(text) is not None)
+
+    def _at(self, depth: int) -> _Indents:
+        while len(self.depths) <= depth:
+            self.depths.append(_Indents())
+        return self.depths[depth]
 
 
 def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem]]:
@@ -157,8 +157,7 @@ def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem
     in_comment = False
     containers = _Containers()
     for number in range(first, len(lines)):
-        line = split_line(lines[number])
-        stripped = line.text
+        stripped = split_line(lines[number]).text
         if code_fence is not None:
             if _closing_code_fence(stripped, code_fence):
                 code_fence = None
@@ -170,7 +169,8 @@ def scan(lines: list[str], first: int = 0) -> tuple[list[Gate], list[GateProblem
                 )
             in_comment = "-->" not in stripped
             continue
-        if not containers.fence_allowed(line):
+        stripped, allowed = containers.read(lines[number])
+        if not allowed:
             continue
         opens_comment = stripped.rfind("<!--")
         if opens_comment >= 0 and "-->" not in stripped[opens_comment:]:

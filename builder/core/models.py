@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 from .gate import Gate, GateKind
 
@@ -189,38 +186,6 @@ def babel_locale(lang: str) -> str:
 def pick(texts: Mapping[str, str], lang: str, default: str) -> str:
     """A translatable text in `lang`, else in the default language."""
     return texts.get(lang) or texts.get(default, "")
-
-
-@dataclass(frozen=True)
-class Content:
-    """The pages and assets of one version, read from its own content folder."""
-
-    folder: Path
-    pages: tuple[Page, ...]
-    assets: tuple[str, ...]  # non-Markdown files, relative to `folder`
-    # For each asset, the sources of the pages that name its file, in a link or in any other way.
-    mentions: Mapping[str, frozenset[str]] = field(default_factory=dict)
-    training: Any = None  # training.Training: courses, paths and sessions of this version
-    # Pages whose file could not be read (reported there): a link to one is not reported again.
-    unread: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class Project:
-    """Everything a build reads, loaded and validated once."""
-
-    root: Path
-    program: Program
-    contents: Mapping[str, Content]  # by version name
-    locales: Mapping[str, Locale] = field(default_factory=dict)
-    catalog: tuple[Any, ...] = ()  # catalog.Product, today's for every version
-    partners: tuple[Any, ...] = ()  # partners.Partner: every partner of every region
-    collateral: tuple[Any, ...] = ()  # collateral.Collateral: today's, for every version
-    # The build's point in time (from --as-of): which live sessions are upcoming and which are recordings.
-    as_of: datetime.datetime = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
-
-    def content(self, version: Version) -> Content:
-        return self.contents[version.name]
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,13 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from .models import Program, Tier
+from .models import Program, Region, Tier
 from .problems import Reporter, Scope, did_you_mean
 from .yamlio import YamlList, YamlMap
+
+T = TypeVar("T")
 
 _TYPE_NAMES = {
     str: "a string",
@@ -236,10 +238,18 @@ def markdown_table(fields: Iterable[Field]) -> str:
 
 def read_tier(entry: Entry, key: str, value: str) -> Tier | None:
     """An id of a tier of the program; unknown ones are reported with the closest valid name."""
-    tier_ids = [t.id for t in entry.program.tiers]
-    if value in tier_ids:
-        return entry.program.tier(value)
-    entry.error(key, "unknown-tier", f"unknown tier '{value}'{did_you_mean(str(value), tier_ids)}")
+    return _program_item(entry, key, value, "tier", {t.id: t for t in entry.program.tiers})
+
+
+def read_region(entry: Entry, key: str, value: str) -> Region | None:
+    """An id of a region of the program."""
+    return _program_item(entry, key, value, "region", {r.id: r for r in entry.program.regions})
+
+
+def _program_item(entry: Entry, key: str, value: str, noun: str, known: dict[str, T]) -> T | None:
+    if value in known:
+        return known[value]
+    entry.error(key, f"unknown-{noun}", f"unknown {noun} '{value}'{did_you_mean(str(value), known)}")
     return None
 
 

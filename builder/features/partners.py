@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..core.models import Program, Region, Tier
 from ..core.problems import Report, Reporter, did_you_mean
-from ..core.schema import ID_PATTERN, Entry, Field, Schema, describe, read_tier, read_url
+from ..core.schema import ID_PATTERN, Entry, Field, Schema, describe, read_region, read_tier, read_url
 from ..core.yamlio import YamlList, YamlMap, load_file
 
 FOLDER = "partners"
@@ -67,14 +67,6 @@ class Metrics:
     figures: Mapping[str, float] = field(default_factory=dict)  # sourced_revenue, registered_deals, csat, points
     certified: Mapping[str, int] = field(default_factory=dict)  # people per learning path
     revenue_by_quarter: tuple[tuple[str, float], ...] = ()
-
-
-def _read_region(entry: Entry, key: str, value: str) -> Region | None:
-    region_ids = [r.id for r in entry.program.regions]
-    if value in region_ids:
-        return entry.program.region(value)
-    entry.error(key, "unknown-region", f"unknown region {describe(value)}{did_you_mean(value, region_ids)}")
-    return None
 
 
 def _read_colors(entry: Entry, key: str, value: YamlMap) -> dict[str, str]:
@@ -183,7 +175,7 @@ PARTNER_FIELDS = Schema(
     Field("legal_name", str, "Registered company name, for the legal line of collateral.", required=True),
     Field("type", str, f"Partner type: {', '.join(TYPES)}.", required=True, choices=TYPES),
     Field("tier", str, "Its tier (an id from partners/program.yml).", required=True, read=read_tier),
-    Field("region", str, "The region whose portal it uses; its kit is published there only.", required=True, read=_read_region),
+    Field("region", str, "The region whose portal it uses; its kit is published there only.", required=True, read=read_region),
     Field("language", str, "Preferred language: one the region builds.", required=True),
     Field("website", str, "Home page, http(s) only.", required=True, read=read_url),
     Field("logo", str, "Logo file in `partners/<partner-id>/` (SVG, PNG or JPEG, at most 512 KiB and 4096 px).", required=True),
@@ -197,13 +189,13 @@ PARTNER_FIELDS = Schema(
         required=True,
         read=_read_manager,
         attr="manager",
-    ),  # fmt: skip
+    ),
     Field(
         "metrics",
         dict,
         "From the CRM: `sourced_revenue`, `registered_deals`, `csat`, `points`, `certified`, `revenue_by_quarter`.",
         read=_read_metrics,
-    ),  # fmt: skip
+    ),
 )
 
 

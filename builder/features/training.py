@@ -68,9 +68,10 @@ def _read_start(entry: Entry, key: str, value: object) -> datetime.datetime | No
     if isinstance(start, datetime.datetime) and start.tzinfo is not None:
         return start.astimezone(datetime.UTC)
     entry.error(
-        key, "session-time",
+        key,
+        "session-time",
         f"expected an ISO 8601 date and time with its UTC offset (2026-12-03T16:00:00+00:00), got {describe(str(value))}",
-    )  # fmt: skip
+    )
     return None
 
 
@@ -102,7 +103,7 @@ PATH_FIELDS = Schema(
         required=True,
         read=read_texts,
         attr="certifications",
-    ),  # fmt: skip
+    ),
     Field("role", str, f"The role it certifies: {', '.join(ROLES)}.", required=True, choices=ROLES),
     Field("courses", list, "Ids of its courses, in order.", required=True, items=str),
     tier_field("Minimum tier that sees the path; its courses must be open to that tier."),
@@ -120,7 +121,7 @@ SESSION_FIELDS = Schema(
         "Start time, ISO 8601 with its UTC offset (`2026-12-03T16:00:00+00:00`).",
         required=True,
         read=_read_start,
-    ),  # fmt: skip
+    ),
     Field("duration", int, "Length in minutes.", required=True, read=_read_minutes),
     Field("course", str, "Id of the course it belongs to.", default=NOTHING),
     Field("join_url", str, "Where to join (an http(s) URL); shown while the session is upcoming.", read=read_url),
@@ -366,9 +367,11 @@ def _question(entry: Entry) -> Question | None:
             )
         elif not 0 <= position < len(choices):
             entry.error(
-                "correct", "quiz-answer-range",
-                f"answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})", correct.line_of(index),
-            )  # fmt: skip
+                "correct",
+                "quiz-answer-range",
+                f"answer {position} is out of range: there are {len(choices)} choices (0 to {len(choices) - 1})",
+                correct.line_of(index),
+            )
     texts = []
     for index, choice in enumerate(choices):
         label, line = entry.label(f"choices[{index}]"), choices.line_of(index)

@@ -8,13 +8,14 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
 from ..core import gate, reader
-from ..core.models import Content, Page, Program
+from ..core.models import Page, Program
 from ..core.paths import page_url, split_language, without_language
 from ..core.problems import Report, Silent, did_you_mean
 from ..core.references import find_links
 from ..core.schema import Entry, Field, Schema, check_mapping, regions_field, tier_field
 from ..core.yamlio import YamlMap, load_yaml, read_text, symlink_problem
 from ..features import training
+from ..features.project import Content
 from ..render.meta import mkdocs_metadata
 
 FRONT_MATTER_FIELDS = Schema(

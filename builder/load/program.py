@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.models import Program, Region, Tier, Version
 from ..core.problems import Report, Scope
-from ..core.schema import Entry, Field, Schema, describe, read_percentage, read_url
+from ..core.schema import Entry, Field, Read, Schema, describe, read_percentage, read_url
 from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text
 
 PROGRAM_FILE = "partners/program.yml"
@@ -17,34 +17,26 @@ VERSION_SOURCES = ("worktree", "git", "snapshot")
 
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
-_LANGUAGE = re.compile(r"^[a-z]{2}(-[A-Z]{2})?$")
+_LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
-def _read_language(entry: Entry, key: str, value: str) -> str:
-    if not _LANGUAGE.match(value):
-        entry.error(key, "language", f"expected a language code such as 'en' or 'pt-BR', got {describe(value)}")
-    return value
+def _matching(pattern: re.Pattern[str], code: str, wanted: str) -> Read:
+    """A rule for a code (or a list of codes, each at its line) that must match `pattern`."""
+
+    def read(entry: Entry, key: str, value: str | YamlList) -> str | tuple[str, ...]:
+        items = list(enumerate(value)) if isinstance(value, YamlList) else [(None, value)]
+        for index, item in items:
+            if not pattern.fullmatch(item):
+                line = value.line_of(index) if isinstance(value, YamlList) and index is not None else None
+                entry.error(key, code, f"expected {wanted}, got {describe(item)}", line)
+        return tuple(value) if isinstance(value, YamlList) else value
+
+    return read
 
 
-def _read_languages(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
-    for index, lang in enumerate(value):
-        if not _LANGUAGE.match(lang):
-            entry.error(key, "language", f"expected a language code such as 'de' or 'pt-BR', got '{lang}'", value.line_of(index))
-    return tuple(value)
-
-
-def _read_currency(entry: Entry, key: str, value: str) -> str:
-    if not _CURRENCY.fullmatch(value):
-        entry.error(key, "currency", f"expected an ISO 4217 code such as 'EUR', got '{value}'")
-    return value
-
-
-def _read_currencies(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
-    for index, currency in enumerate(value):
-        if not _CURRENCY.fullmatch(currency):
-            entry.error(key, "currency", f"expected ISO 4217 codes such as 'JPY', got '{currency}'", value.line_of(index))
-    return tuple(value)
+_read_language = _matching(_LANGUAGE, "language", "a language code such as 'en' or 'pt-BR'")
+_read_currency = _matching(_CURRENCY, "currency", "an ISO 4217 code such as 'EUR'")
 
 
 def _read_time_zones(entry: Entry, key: str, value: YamlList) -> tuple[str, ...]:
@@ -78,7 +70,7 @@ PROGRAM_FIELDS = Schema(
         "Language of the pages without a suffix (`page.md`); every region builds it.",
         required=True,
         read=_read_language,
-    ),  # fmt: skip
+    ),
     Field("tiers", list, "The partner tiers, lowest first.", required=True),
     Field("regions", dict, "The deploy units, by id (`na`, `eu`, `apac`).", required=True),
     Field("versions", list, "The released editions of the docs; the first is the default.", required=True),
@@ -110,13 +102,13 @@ REGION_FIELDS = Schema(
         "Languages of the region's build, the default language first.",
         required=True,
         items=str,
-        read=_read_languages,
-    ),  # fmt: skip
+        read=_read_language,
+    ),
     Field("currency", str, "Default currency, an ISO 4217 code (`EUR`).", required=True, read=_read_currency),
     Field(
         "time_zones", list, "IANA time zones of the region's sessions (`Europe/Berlin`).", required=True, items=str, read=_read_time_zones
     ),
-    Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currencies),
+    Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currency),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
     Field("base_url", str, "Public URL of the region's portal (https).", required=True, read=read_url),
 )

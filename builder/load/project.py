@@ -7,12 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..core import reader
-from ..core.models import Content, Program, Project
+from ..core.models import Program
 from ..core.problems import ProblemsFound, Report, did_you_mean
 from ..core.yamlio import report_symlinks
 from ..features.catalog import load_catalog
 from ..features.collateral import load_collateral
 from ..features.partners import Partner, load_partners
+from ..features.project import Content, Project
 from ..render.run import read_mkdocs_yml
 from .locales import load_locales
 from .pages import load_content

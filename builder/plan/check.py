@@ -9,9 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ..core.models import Content, Project, Variant
+from ..core.models import Variant
 from ..core.paths import page_url
 from ..core.problems import Report
+from ..features.project import Content, Project
 from .links import SAFE_SCHEMES, Renderings, Target, target_of
 from .stage import Plan, StagedPage
 

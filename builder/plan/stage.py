@@ -16,10 +16,11 @@ from pathlib import Path
 import yaml
 
 from ..core import gate
-from ..core.models import Content, GeneratedPage, Page, Project, Variant, pick
+from ..core.models import GeneratedPage, Page, Variant, pick
 from ..core.paths import localized, page_url, without_language
 from ..core.references import used_links
 from ..features import catalog, collateral, training_pages
+from ..features.project import Content, Project
 from ..features.training import Module
 
 

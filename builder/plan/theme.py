@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..core.models import Project, Variant, pick
+from ..core.models import Variant, pick
 from ..core.paths import localized
+from ..features.project import Project
 
 
 def section_labels(project: Project, variant: Variant, lang: str) -> dict[str, str]:

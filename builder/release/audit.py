@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.models import Project, Variant
+from ..core.models import Variant
 from ..core.problems import Problem, Severity
+from ..features.project import Project
 from ..load.project import markdown_parser
 from .decode import BLOCK_BREAK, decode
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in

@@ -20,8 +20,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..core.models import Project, Variant
+from ..core.models import Variant
 from ..core.paths import CACHE, PACKAGE
+from ..features.project import Project
 from ..plan.stage import Plan
 
 _SHARED_INPUTS = ("mkdocs.yml", "partners/program.yml", "locales", "theme")

@@ -20,10 +20,11 @@ from typing import Any
 
 import yaml
 
-from ..core.models import Project, Variant
+from ..core.models import Variant
 from ..core.problems import Report
 from ..core.reader import extensions_of
 from ..core.yamlio import ALIAS_PROBLEM, first_alias
+from ..features.project import Project
 from ..plan.theme import section_labels, theme_data
 
 LUNR_LANGUAGES = {
