@@ -32,6 +32,7 @@ from .release.audit import Auditor, TreeAudit, audit_tree
 from .release.install import install, write_tier_roots
 from .render import cache
 from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
+from .search.indexing import Indexed, index_folder, index_tree
 
 
 class SelectionError(ValueError):
@@ -100,12 +101,12 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
 class Counted:
     """A stage starts with this many items: `reused` trees from the cache, trees to `render`, `kits` to make, trees and kits to `audit`."""
 
-    stage: Literal["reused", "render", "kits", "audit"]
+    stage: Literal["reused", "render", "index", "kits", "audit"]
     count: int
 
 
-# What a build tells its caller as it goes: a stage's count, each tree rendered, each tree or kit audited.
-Event = Counted | RenderResult | TreeAudit
+# What a build tells its caller as it goes: a stage's count, each tree rendered or indexed, each tree or kit audited.
+Event = Counted | RenderResult | Indexed | TreeAudit
 Progress = Callable[[Event], None]
 
 
@@ -143,6 +144,7 @@ def build(
                 report_render(result, report)
             if report.failed(strict):
                 return []
+            _index_all(pool, plans, staging, progress)
             write_tier_roots(project.program, staging, variants)
             regions = sorted({v.region.id for v in variants})
             kits = _build_kits(pool, project, regions, staging, progress)
@@ -155,7 +157,9 @@ def build(
                 progress(audited)
                 # Only a tree that passed the audit is kept for reuse.
                 if not audited.problems and plan.variant.id in rendered.keys:
-                    cache.store(project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id)
+                    cache.store(
+                        project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id, _index_of(staging, plan.variant)
+                    )
             for audited in auditor.audit_kits(staging, out, regions):
                 report.extend(audited.problems)
                 progress(audited)
@@ -192,6 +196,22 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
     return len(futures)
 
 
+def _index_of(staging: Path, variant: Variant) -> Path:
+    return index_folder(staging / variant.region.id, variant.tier.id, variant.version.name)
+
+
+def _index_all(pool: ProcessPoolExecutor, plans: list[Plan], staging: Path, progress: Progress) -> None:
+    """The search index of every tree, read from the rendered tree, unless it came from the cache with it."""
+    jobs = [
+        (p.variant.id, staging / p.variant.id, p.variant.version.name, p.variant.region.languages, _index_of(staging, p.variant))
+        for p in plans
+        if not _index_of(staging, p.variant).is_dir()
+    ]
+    progress(Counted("index", len(jobs)))
+    for indexed in pool.map(index_tree, *zip(*jobs, strict=True)) if jobs else ():
+        progress(indexed)
+
+
 @dataclass(frozen=True)
 class Rendered:
     """Each variant's render (or reuse), and the cache key of each tree rendered afresh."""
@@ -215,7 +235,7 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
         overrides = variant_overrides(project, variant, base, docs_dir, site_dir)
         folder = project.content(variant.version).folder
         key = cache.inputs_key(shared, plan, folder, assets, overrides, epoch, project.as_of)
-        if cache.restore(project, variant, key, site_dir):
+        if cache.restore(project, variant, key, site_dir, _index_of(staging, variant)):
             results.append(RenderResult(variant.id, 0.0, reused=True))
             continue
         write_variant(project, plan, docs_dir)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import html
+import json
 import os
 import sys
 import time
@@ -13,11 +15,15 @@ from rich.progress import Progress, TaskID
 
 from . import __version__
 from .build import Counted, Event, Selection, SelectionError, build, check_project
+from .core.models import Program, Version
 from .core.problems import Report, Severity
 from .load.freeze import freeze
-from .load.program import VERSION_NAME
+from .load.program import VERSION_NAME, load_program
 from .release.audit import TreeAudit, audit_output
 from .render.run import RenderResult
+from .search.backend import Query
+from .search.documents import TYPES
+from .search.indexing import Indexed, index_folder, open_index
 
 project_option = click.option(
     "--project",
@@ -152,6 +158,11 @@ class _Progress:
                     click.echo(f"partnerkb: rendering {count} variant(s)", err=True)
             case RenderResult() if self.bar is not None and self.task is not None:
                 self.bar.update(self.task, advance=1, description=f"Rendered {event.variant_id}")
+            case Counted("index", count) if count:
+                self.close()
+                click.echo(f"partnerkb: indexing {count} tree(s) for search", err=True)
+            case Indexed():
+                click.echo(f"partnerkb: indexed {event.variant_id}: {event.documents} documents in {event.seconds:.2f} s", err=True)
             case Counted("kits", count) if count:
                 self.close()
                 click.echo(f"partnerkb: making {count} partner kit(s)", err=True)
@@ -222,6 +233,89 @@ def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir
     _finish(report, strict)
     seconds = time.monotonic() - started
     click.echo(f"partnerkb: audited {len(audits)} tree(s) and partner kit(s) in {directory} in {seconds:.1f} s: no leaks", err=True)
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--region", required=True, help="The region whose trees are searched.")
+@click.option("--tier", required=True, help="The partner tier: only its own tree's index is searched.")
+@click.option(
+    "--dist", "dist", type=click.Path(file_okay=False, path_type=Path), default="dist", show_default=True, help="The built output."
+)
+@click.option("--docs-version", "version", help="A version or alias of partners/program.yml. Default: the default version.")
+@click.option("--locale", help="Only results in this language. Default: every language of the region.")
+@click.option("--type", "kind", help=f"Only results of this type: {', '.join(TYPES)}.")
+@click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True, help="Results shown (1-50).")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help='json: {"query", "total", "results": [{"url", "title", "type", "language", "snippet", "score"}], "facets", "suggestion"}.',
+)  # fmt: skip
+@project_option
+def search_command(
+    query: str,
+    region: str,
+    tier: str,
+    dist: Path,
+    version: str | None,
+    locale: str | None,
+    kind: str | None,
+    limit: int,
+    output_format: str,
+    project: Path,
+) -> None:
+    """Search QUERY in the built index of one tree, as a partner of TIER in REGION would.
+
+    Results are pages (or listed items: products' SKUs, sessions, collateral), best first, each with
+    the anchor of its best section; `total` counts them. The index is the one `partnerkb build`
+    writes beside the trees, in DIST/<region>/search/<tier>/<version>/. Exit 2 for an unknown
+    region, tier, version, type or locale; 1 when the index is not built.
+    """
+    report = Report()
+    program = load_program(project.resolve(), report)
+    if program is None:
+        _finish(report, strict=False)
+        return
+    target = _search_target(program, region, tier, version, locale, kind)
+    folder = index_folder(dist / region, tier, target.name)
+    if not folder.is_dir():
+        click.echo(f"partnerkb: no search index in {folder}: build it with `partnerkb build --region {region} --tier {tier}`", err=True)
+        sys.exit(1)
+    searcher = open_index(folder)
+    try:
+        languages = (locale,) if locale else program.region(region).languages
+        results = searcher.search(Query(query, languages, kind, locale, limit))
+    finally:
+        searcher.close()
+    if output_format == "json":
+        click.echo(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{results.total} result(s) for '{query}' in {region}/{tier}/{target.name}")
+    for number, hit in enumerate(results.hits, start=1):
+        snippet = html.unescape(hit.snippet.replace("<mark>", "[").replace("</mark>", "]"))
+        click.echo(f"{number}. {hit.title} ({hit.type}, {hit.language})\n   {hit.url}\n   {snippet}")
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}")
+
+
+def _search_target(program: Program, region: str, tier: str, version: str | None, locale: str | None, kind: str | None) -> Version:
+    """The version to search; a region, tier, version, locale or type the program does not know is a usage error."""
+    regions = [r.id for r in program.regions]
+    if region not in regions:
+        raise click.UsageError(f"--region: unknown region '{region}' (expected one of: {', '.join(regions)})")
+    if tier not in (tiers := [t.id for t in program.tiers]):
+        raise click.UsageError(f"--tier: unknown tier '{tier}' (expected one of: {', '.join(tiers)})")
+    languages = program.region(region).languages
+    if locale is not None and locale not in languages:
+        raise click.UsageError(f"--locale: '{locale}' is not a language of region '{region}' (expected one of: {', '.join(languages)})")
+    if kind is not None and kind not in TYPES:
+        raise click.UsageError(f"--type: unknown type '{kind}' (expected one of: {', '.join(TYPES)})")
+    if version is None:
+        return program.versions[0]
+    found = next((v for v in program.versions if version == v.name or version in v.aliases), None)
+    if found is None:
+        names = [name for v in program.versions for name in (v.name, *v.aliases)]
+        raise click.UsageError(f"--docs-version: unknown version '{version}' (expected one of: {', '.join(names)})")
+    return found
 
 
 @main.group("version")

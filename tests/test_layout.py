@@ -18,6 +18,8 @@ MAY_IMPORT = {
     "load": {"core", "features", "render"},
     # Never plan/: the audit's evidence must not come from the plan it checks.
     "release": {"core", "features", "load", "render"},
+    # Runs on servers too (the search service): nothing of the build, never MkDocs.
+    "search": {"core"},
 }
 RENDERER = {"mkdocs", "material", "mkdocs_static_i18n"}
 

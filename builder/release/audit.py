@@ -21,7 +21,7 @@ from ..core.models import Variant
 from ..core.problems import Problem, Severity
 from ..features.project import Project
 from ..load.project import markdown_parser
-from .decode import BLOCK_BREAK, decode
+from .decode import BLOCK_BREAK, Decoded, decode, read_search_index
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
 
 _CACHED_CHARACTERS = 64 << 20
@@ -82,7 +82,9 @@ class FileReader:
         if digest in self.cache:
             self.cache.move_to_end(digest)
             return self.cache[digest]
-        decoded = decode(data)
+        return self.read_decoded(decode(data), digest)
+
+    def read_decoded(self, decoded: Decoded, digest: str) -> _Text:
         lines = (decoded.text or "").split("\n")
         unique = set(lines)
         for line in unique.difference(self.lines):
@@ -122,35 +124,51 @@ def audit_files(
 ) -> list[Problem]:
     """Compare every file in `paths` with `evidence`; each leak named with file, evidence and source.
 
-    `owners` maps the sources of partner files to their partner, so that a partner's data is named as such.
+    A search index (a folder) is read as a whole, through its engine's reader. `owners` maps the
+    sources of partner files to their partner, so that a partner's data is named as such.
     """
-    index = _PhraseIndex(evidence.phrases)
-    problems: list[Problem] = []
-    reported: set[str] = set()
+    compare = _Comparison(evidence, owners)
     for path in paths:
-        data = path.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
         label = (shown_as / path.relative_to(out)).as_posix()
-        if digest in evidence.assets:
-            message = f"leak: '{evidence.assets[digest]}' is used only by content hidden from {evidence.reader}"
-            problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
-        text = reader.read(data, digest)
+        if path.is_dir():
+            decoded = read_search_index(path)
+            text = reader.read_decoded(decoded, f"index:{path}")
+        else:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in evidence.assets:
+                message = f"leak: '{evidence.assets[digest]}' is used only by content hidden from {evidence.reader}"
+                compare.problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
+            text = reader.read(data, digest)
+        compare.file(label, text)
+    return compare.problems
+
+
+class _Comparison:
+    """The words and phrases of each file compared with the evidence; a leak is reported where it is first found."""
+
+    def __init__(self, evidence: Evidence, owners: Mapping[str, str]) -> None:
+        self.evidence, self.owners = evidence, owners
+        self.index = _PhraseIndex(evidence.phrases)
+        self.problems: list[Problem] = []
+        self.reported: set[str] = set()
+
+    def file(self, label: str, text: _Text) -> None:
+        evidence = self.evidence
         if not text.checked:
-            problems.append(
-                Problem(label, 1, Severity.WARNING, "audit-unchecked", f"unchecked: a {text.kind} file, which the audit cannot read")
-            )
-            continue
+            message = f"unchecked: a {text.kind} file, which the audit cannot read"
+            self.problems.append(Problem(label, 1, Severity.WARNING, "audit-unchecked", message))
+            return
         in_phrases: set[str] = set()
-        for phrase in index.found_in(text):
+        for phrase in self.index.found_in(text):
             in_phrases.update(phrase.split(" "))
-            if phrase not in reported:  # once, in the first file that has it
-                reported.add(phrase)
-                problems.append(_phrase_leak(label, phrase, evidence.phrases[phrase], evidence.reader, owners))
-        words = sorted(word for word in text.words if word in evidence.words and word not in in_phrases and word not in reported)
+            if phrase not in self.reported:  # once, in the first file that has it
+                self.reported.add(phrase)
+                self.problems.append(_phrase_leak(label, phrase, evidence.phrases[phrase], evidence.reader, self.owners))
+        words = sorted(w for w in text.words if w in evidence.words and w not in in_phrases and w not in self.reported)
         if words:
-            reported.update(words)
-            problems.append(_word_leak(label, words, evidence))
-    return problems
+            self.reported.update(words)
+            self.problems.append(_word_leak(label, words, evidence))
 
 
 def _phrase_leak(label: str, phrase: str, source: str, reader: Reader, owners: Mapping[str, str]) -> Problem:
@@ -170,11 +188,13 @@ def _word_leak(label: str, words: list[str], evidence: Evidence) -> Problem:
 
 
 def tree_files(out: Path, variant: Variant) -> list[Path]:
-    """The files of a variant tree: its folder, its version aliases, and the files at its tier's root."""
+    """The files of a variant tree: its folder, its version aliases, the files at its tier's root, and
+    its search index (a folder, read as one)."""
     tree = out / variant.id
     aliases = [tree.parent / alias for alias in variant.version.aliases]
     paths = [p for folder in (tree, *aliases) for p in sorted(folder.rglob("*")) if p.is_file()]
-    return paths + sorted(p for p in tree.parent.iterdir() if p.is_file())
+    index = out / variant.region.id / "search" / variant.tier.id / variant.version.name
+    return paths + sorted(p for p in tree.parent.iterdir() if p.is_file()) + ([index] if index.is_dir() else [])
 
 
 class Auditor:

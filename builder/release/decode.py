@@ -23,6 +23,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
@@ -197,3 +198,33 @@ def _font_names(data: bytes) -> str:
         return " \n ".join(str(record) for record in font["name"].names) if "name" in font else ""
     except (TTLibError, struct.error, ValueError, KeyError, AssertionError):
         return _printable(data)
+
+
+def read_search_index(folder: Path) -> Decoded:
+    """A Whoosh index, read through Whoosh's own reader (not the code that wrote it): every stored
+    value of every document, and every term of every field whose terms are words, which is what a
+    query could reveal. The terms of a stemming field are stems, not words (`renew` of `renewal`):
+    its words are in the stored text and in the field's spelling words, which are read."""
+    from whoosh.analysis import StemFilter
+    from whoosh.index import open_dir
+
+    try:
+        index = open_dir(str(folder))
+        schema = index.schema
+        stemmed = {name for name in schema.names() if any(isinstance(part, StemFilter) for part in _parts(schema[name]))}
+        with index.reader() as reader:
+            lines = [line for _, stored in reader.iter_docs() for line in [*map(str, stored.values()), BLOCK_BREAK]]
+            lines += [_term(term) for field, term in reader.all_terms() if field not in stemmed]
+    except Exception as error:  # noqa: BLE001 (whatever Whoosh raises, the index is unreadable: reported as unchecked)
+        return Decoded(f"search index (unreadable: {type(error).__name__})", None)
+    return Decoded("search index", "\n".join(lines))
+
+
+def _parts(field: Any) -> list[Any]:
+    """The tokenizer and filters of a field's analyzer (none for a field without one)."""
+    analyzer = getattr(field, "analyzer", None)
+    return list(getattr(analyzer, "items", [analyzer] if analyzer is not None else []))
+
+
+def _term(term: bytes | str) -> str:
+    return term.decode("utf-8", errors="replace") if isinstance(term, bytes) else str(term)

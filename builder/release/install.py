@@ -6,6 +6,7 @@ folder replaces its old copy, and the trees that were not built are left as they
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -69,6 +70,8 @@ def install(staging: Path, out: Path, variants: list[Variant], kit_regions: list
     shutil.rmtree(trash, ignore_errors=True)
     trees = [v.id for v in variants] + [f"{v.region.id}/{v.tier.id}/{alias}" for v in variants for alias in v.version.aliases]
     trees += [f"{region}/partners" for region in kit_regions]  # whole: a partner that left loses its kit
+    indexes = [f"{v.region.id}/search/{v.tier.id}/{v.version.name}" for v in variants]
+    trees += [index for index in indexes if (staging / index).is_dir()]
     for tree in sorted(trees):
         target = out / tree
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,6 +87,24 @@ def install(staging: Path, out: Path, variants: list[Variant], kit_regions: list
         write_manifest(out / region_id)
 
 
+def search_sizes(region_dir: Path) -> dict[str, dict[str, object]]:
+    """Per tree, the size of what a search costs: each language's static index (raw and gzip), and the Whoosh index."""
+    sizes: dict[str, dict[str, object]] = {}
+    for tier in sorted(p for p in region_dir.iterdir() if p.is_dir() and p.name not in ("partners", "search")):
+        for tree in sorted(p for p in tier.iterdir() if (p / "search" / "search_index.json").is_file() and not p.is_symlink()):
+            static = {}
+            for index in sorted(tree.glob("**/search/search_index.json")):
+                data = index.read_bytes()
+                lang = index.parent.parent.relative_to(tree).as_posix()
+                static["" if lang == "." else lang] = {"bytes": len(data), "gzip": len(gzip.compress(data, 9, mtime=0))}
+            whoosh = region_dir / "search" / tier.name / tree.name
+            entry: dict[str, object] = {"static": static}
+            if whoosh.is_dir():
+                entry["index_bytes"] = sum(p.stat().st_size for p in whoosh.rglob("*") if p.is_file())
+            sizes[f"{region_dir.name}/{tier.name}/{tree.name}"] = entry
+    return sizes
+
+
 def write_manifest(region_dir: Path) -> None:
     """manifest.json: every file of the region with its sha256, the variant it belongs to, and for a kit's
     files the partner that owns them."""
@@ -91,10 +112,13 @@ def write_manifest(region_dir: Path) -> None:
     for path in sorted(p for p in region_dir.rglob("*") if p.is_file() and p.name != "manifest.json"):
         relative = path.relative_to(region_dir).as_posix()
         parts = relative.split("/")
-        owner = "/".join([region_dir.name, *parts[:2]]) if len(parts) > 2 else "/".join([region_dir.name, parts[0]])
+        if parts[0] == "search" and len(parts) > 3:  # search/<tier>/<version>/…: the index of that tree
+            owner = "/".join([region_dir.name, *parts[1:3]])
+        else:
+            owner = "/".join([region_dir.name, *parts[:2]]) if len(parts) > 2 else "/".join([region_dir.name, parts[0]])
         entry = {"path": relative, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "variant": owner}
         if parts[0] == "partners" and len(parts) > 2:
             entry["partner"] = parts[1]  # the only signed-in partner the web server may serve it to
         files.append(entry)
-    manifest = {"region": region_dir.name, "files": files}
+    manifest = {"region": region_dir.name, "files": files, "search": search_sizes(region_dir)}
     (region_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -88,20 +88,24 @@ def _entry(project: Project, variant: Variant) -> Path:
     return project.root / CACHE / "sites" / variant.id
 
 
-def restore(project: Project, variant: Variant, key: str, site_dir: Path) -> bool:
-    """Copy the cached tree of `variant` to `site_dir` if its key is `key`."""
+def restore(project: Project, variant: Variant, key: str, site_dir: Path, index_dir: Path) -> bool:
+    """Copy the cached tree of `variant` to `site_dir` (and its search index, when kept) if its key is `key`."""
     entry = _entry(project, variant)
     key_file = entry / "key"
     if not key_file.is_file() or key_file.read_text(encoding="utf-8") != key:
         return False
     shutil.copytree(entry / "site", site_dir)
+    if (entry / "search").is_dir():
+        shutil.copytree(entry / "search", index_dir)
     return True
 
 
-def store(project: Project, variant: Variant, key: str, site_dir: Path) -> None:
-    """Keep a freshly rendered tree (one entry per variant: the newest)."""
+def store(project: Project, variant: Variant, key: str, site_dir: Path, index_dir: Path) -> None:
+    """Keep a freshly rendered tree and its search index (one entry per variant: the newest)."""
     entry = _entry(project, variant)
     shutil.rmtree(entry, ignore_errors=True)
     entry.mkdir(parents=True)
     shutil.copytree(site_dir, entry / "site")
+    if index_dir.is_dir():
+        shutil.copytree(index_dir, entry / "search")
     (entry / "key").write_text(key, encoding="utf-8")

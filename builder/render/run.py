@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from ..core.folding import fold
 from ..core.models import Variant
 from ..core.problems import Report
 from ..core.reader import extensions_of
@@ -332,8 +333,34 @@ def split_search_index(site_dir: Path, languages: tuple[str, ...], translated: d
             docs = [d for d in index["docs"] if not d["location"].startswith(tuple(prefixes.values()))]
             target = shared
         config = {**index["config"], "lang": [lang] if lang in LUNR_LANGUAGES else ["en"]}
+        docs, config = with_folded_fields(docs, config)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def with_folded_fields(docs: list[dict[str, Any]], config: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The index with a folded copy of the words that have diacritics, as fields of their own.
+
+    `huong dan` then finds `hướng dẫn`; the shown fields stay as written, and an exact match
+    still counts in both. Only words that folding changes are copied, which keeps the index small.
+    """
+    fields = dict(config["fields"])
+    for name in ("title", "text"):
+        fields[f"{name}_folded"] = fields.get(name, {"boost": 1.0})
+    folded_docs = []
+    for doc in docs:
+        extra = {}
+        for name in ("title", "text"):
+            words = _WORDS.findall(_TAGS.sub(" ", doc.get(name) or ""))
+            changed = [folded for word in words if (folded := fold(word)) != word.lower()]
+            if changed:
+                extra[f"{name}_folded"] = " ".join(changed)
+        folded_docs.append({**doc, **extra})
+    return folded_docs, {**config, "fields": fields}
+
+
+_WORDS = re.compile(r"\w+")
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def _page_of(location: str, prefix: str) -> str:
