@@ -63,6 +63,16 @@ def tiny_built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, dist
 
 
+@pytest.fixture(scope="session")
+def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portal's gold trees of eu and apac (English, German, Japanese, Vietnamese), built once."""
+    root = tmp_path_factory.mktemp("example")
+    dist = root / "dist"
+    code, output = run("build", "--project", str(REPO), "--out", str(dist), "--tier", "gold", "--region", "eu", "--region", "apac")
+    assert code == 0, output
+    return dist
+
+
 def golden(name: str, actual: str) -> None:
     """Compare with tests/golden/tiny/NAME; PARTNERKB_REGEN_GOLDEN=1 rewrites it instead."""
     path = GOLDEN / name

@@ -29,16 +29,6 @@ SCREENSHOT = REPO / "docs" / "screenshot.png"
 
 
 @pytest.fixture(scope="session")
-def example_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example portal's gold trees of eu and apac."""
-    root = tmp_path_factory.mktemp("example")
-    dist = root / "dist"
-    code, output = run("build", "--project", str(REPO), "--out", str(dist), "--tier", "gold", "--region", "eu", "--region", "apac")
-    assert code == 0, output
-    return dist
-
-
-@pytest.fixture(scope="session")
 def browser():  # type: ignore[no-untyped-def]
     if not os.path.exists(CHROMIUM):
         skip_or_fail("Chromium is not installed (apt-get install chromium)")
@@ -114,6 +104,26 @@ def test_japanese_search_in_apac(browser, served: str) -> None:  # type: ignore[
     assert sorted(page.locator(".md-select__link").all_inner_texts()) == ["English", "Tiếng Việt", "日本語"]
     results = search(page, "パートナー")
     assert results and all("/2026.2/ja/" in href for href in results), results
+
+
+@pytest.mark.parametrize(
+    ("lang", "query", "expected", "viewport"),
+    [
+        ("ja", "案件登録", "/2026.2/ja/deals/deal-registration/", {"width": 1280, "height": 800}),
+        ("ja", "登録", "/2026.2/ja/deals/deal-registration/", {"width": 390, "height": 844}),
+        ("vi", "dang ky thuong vu", "/2026.2/vi/deals/deal-registration/", {"width": 1280, "height": 800}),
+        ("vi", "huong dan", "/2026.2/vi/program/", {"width": 390, "height": 844}),
+    ],
+)
+def test_static_search_finds_japanese_words_and_vietnamese_without_diacritics(  # type: ignore[no-untyped-def]
+    browser, served: str, lang: str, query: str, expected: str, viewport: dict[str, int]
+) -> None:
+    page = browser.new_page(viewport=viewport)
+    page.goto(f"{served}/apac/gold/2026.2/{lang}/")
+    if viewport["width"] < 600:  # on a phone the search box opens from the header's search button
+        page.locator("label.md-header__button[for=__search]").click()
+    results = [href.split("?")[0] for href in search(page, query)]
+    assert any(href.endswith(expected) for href in results[:3]), results[:5]
 
 
 def test_screenshot_of_a_page(browser, served: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,7 +1,7 @@
 """How each language's text becomes terms: stemmed words, folded diacritics, pairs of CJK characters.
 
-Every language has two fields in an index: its words as written (an exact match, which ranks
-higher) and folded (`hướng dẫn` and `huong dan` are the same terms; Whoosh's `accent_map` folds
+Every language but Japanese, Chinese and Korean has two fields in an index: its words as written
+(an exact match, which ranks higher) and folded (`hướng dẫn` and `huong dan` are the same terms; Whoosh's `accent_map` folds
 `đ` to `d`, which Unicode decomposition alone does not). Japanese and Chinese have no spaces
 between words: their runs of characters are indexed as overlapping pairs, so that a two-character
 word is found wherever it stands, and a longer query matches as a phrase of pairs.
@@ -74,15 +74,19 @@ class Stops(StopFilter):  # type: ignore[misc]
         self.__dict__.update({**state, "stops": frozenset(state["stops"])})
 
 
-def field_name(lang: str, kind: str, folded: bool) -> str:
-    """The index field of a language's title or text: `text_de`, `title_vi_folded`."""
-    return f"{kind}_{lang.replace('-', '_')}{'_folded' if folded else ''}"
+def field_name(lang: str, folded: bool) -> str:
+    """The index field of a language's text: `text_de`, `text_vi_folded`."""
+    return f"text_{lang.replace('-', '_')}{'_folded' if folded else ''}"
+
+
+def is_cjk(lang: str) -> bool:
+    return lang.split("-")[0] in CJK_LANGUAGES
 
 
 def analyzer(lang: str, folded: bool) -> Analyzer:
     """The terms of `lang`'s text: stemmed where Whoosh has a stemmer, without stop words, case-folded."""
     base = lang.split("-")[0]
-    if base in CJK_LANGUAGES:
+    if is_cjk(lang):
         chain = CjkPairs() | LowercaseFilter()
     else:
         chain = RegexTokenizer() | LowercaseFilter()

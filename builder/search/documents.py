@@ -164,8 +164,9 @@ def page_documents(html_text: str, url: str) -> list[Document]:
         else:
             documents.append(replace(base, url=anchor, section="" if index == 0 or heading == title else heading, text=text))
         for row in section.rows if kind == "product" else []:
+            # One result for a product's SKUs, the best matching one: a product's name does not list them all.
             named = " ".join(row[:2])  # the code and the name
-            documents.append(replace(base, url=anchor, page=f"{url}#{row[0]}", type="sku", section=named, text=" ".join(row)))
+            documents.append(replace(base, url=anchor, page=f"{url}#skus", type="sku", section=named, text=" ".join(row)))
     return documents
 
 

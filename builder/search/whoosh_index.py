@@ -11,31 +11,39 @@ import html
 import random
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import highlight
+from whoosh.analysis import Analyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import open_dir
-from whoosh.qparser import MultifieldParser
+from whoosh.qparser import MultifieldParser, OrGroup
+from whoosh.query import And, Or, Phrase, Term
+from whoosh.query import Query as Query_
 from whoosh.searching import Hit as WhooshHit
 
-from .analysis import analyzer, field_name
+from .analysis import analyzer, field_name, is_cjk
 from .backend import Hit, Query, Results
 from .documents import Document
 
-# How much a match counts, by field: a heading more than the text, the words as written more than folded.
-_BOOSTS = {("title", False): 4.0, ("title", True): 3.0, ("text", False): 1.3, ("text", True): 1.0}
+# A match of the words as written counts more than a folded one. Each field holds a document's
+# headings (weighted by repeating them) and its text: two fields per language, not four, halve what
+# a query costs, which is mostly scoring.
+_BOOSTS = {False: 1.3, True: 1.0}
+_HEADING_WEIGHT = 3
+# On a tie of words, a page answers and a module teaches: a partner asking is looking for the answer.
+_PRIOR = {"module": 0.9}
 _SNIPPET_CHARACTERS = 160
+_SCORED = 30  # documents ranked per query, at least: enough for 10 pages however many of their sections match
 
 
 def _schema(languages: tuple[str, ...]) -> Schema:
     fields: dict[str, object] = {
         "url": STORED,
-        "page": ID(stored=True),
-        "type": ID(stored=True),
-        "language": ID(stored=True),
+        "page": ID(stored=True, sortable=True),  # sortable: kept as columns, read for every match cheaply
+        "type": ID(stored=True, sortable=True),
+        "language": ID(stored=True, sortable=True),
         "product": ID(stored=True),
         "title": STORED,
         "section": STORED,
@@ -43,9 +51,9 @@ def _schema(languages: tuple[str, ...]) -> Schema:
         "content": STORED,
     }
     for lang in languages:
-        for kind, folded in _BOOSTS:
-            spelling = kind == "text" and not folded  # "did you mean" offers words as they are written
-            fields[field_name(lang, kind, folded)] = TEXT(analyzer=analyzer(lang, folded), phrase=True, spelling=spelling)
+        for folded in _folded_variants(lang):
+            # "Did you mean" offers words as they are written.
+            fields[field_name(lang, folded)] = TEXT(analyzer=analyzer(lang, folded), phrase=True, spelling=not folded)
     return Schema(**fields)
 
 
@@ -69,10 +77,9 @@ class WhooshBackend:
                     "content": doc.text,
                 }
                 if doc.language in languages:
-                    heading = f"{doc.title} {doc.section}".strip()
-                    for folded in (False, True):
-                        fields[field_name(doc.language, "title", folded)] = heading
-                        fields[field_name(doc.language, "text", folded)] = doc.text
+                    headings = " ".join([f"{doc.title} {doc.section}".strip()] * _HEADING_WEIGHT)
+                    for folded in _folded_variants(doc.language):
+                        fields[field_name(doc.language, folded)] = f"{headings}\n{doc.text}"
                 writer.add_document(**fields)
             writer.commit()
             (folder / "MAIN_WRITELOCK").unlink(missing_ok=True)  # a writer's lock: readers need none
@@ -97,66 +104,121 @@ class _Mark(highlight.HtmlFormatter):  # type: ignore[misc]  # Whoosh has no typ
         return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 
-@dataclass
-class _Page:
-    hit: WhooshHit
-    score: float
-
-
 class WhooshSearcher:
     """A tree's index, opened once and searched many times."""
 
     def __init__(self, folder: Path) -> None:
         self.index = open_dir(str(folder))
         self.searcher = self.index.searcher()
-        self.languages = tuple(sorted({name.split("_", 1)[1] for name in self.index.schema.names() if _is_exact_text(name)}))
+        self.languages = tuple(sorted(term.decode() for term in self.searcher.lexicon("language")))
+        self.parsers: dict[str, MultifieldParser] = {}
+        self.analyzers: dict[str, Analyzer] = {}
+        self.reader = self.searcher.reader()
+        self.page_of, self.type_of, self.language_of = (list(self.reader.column_reader(name)) for name in ("page", "type", "language"))
 
     def close(self) -> None:
         self.searcher.close()
 
     def search(self, query: Query) -> Results:
-        # Every language's fields: a document fills only its own, and the facets count every language.
-        fields = {field_name(lang, kind, folded): boost for lang in self.languages for (kind, folded), boost in _BOOSTS.items()}
-        parser = MultifieldParser(list(fields), self.index.schema, fieldboosts=fields)
-        parsed = parser.parse(query.text)
-        pages: dict[str, _Page] = {}
-        for hit in self.searcher.search(parsed, limit=None):
-            best = pages.get(hit["page"])
-            if best is None or hit.score > best.score:
-                pages[hit["page"]] = _Page(hit, hit.score)
+        # Each language's documents are matched by the query as that language reads it (its stop words,
+        # its stems), in the fields only that language's documents fill; the facets count every language.
+        by_language = {lang: self._parser(lang).parse(query.text) for lang in self.languages}
+        pages = self._pages(Or(list(by_language.values())))
         facets = {
-            "type": dict(sorted(Counter(p.hit["type"] for p in pages.values()).items())),
-            "language": dict(sorted(Counter(p.hit["language"] for p in pages.values()).items())),
+            "type": dict(sorted(Counter(kind for kind, _ in pages.values()).items())),
+            "language": dict(sorted(Counter(lang for _, lang in pages.values()).items())),
         }
-        wanted = [
-            p
-            for p in pages.values()
-            if (query.type is None or p.hit["type"] == query.type)
-            and (query.language is None or p.hit["language"] == query.language)
-            and p.hit["language"] in query.languages
-        ]
-        wanted.sort(key=lambda p: (-p.score, p.hit["url"]))
-        hits = tuple(self._hit(p) for p in wanted[: query.limit])
-        suggestion = None if pages else self._suggestion(parsed, query.text)
-        return Results(query.text, len(wanted), hits, facets, suggestion)
 
-    def _hit(self, page: _Page) -> Hit:
-        hit = page.hit
+        def wanted(kind: str, lang: str) -> bool:
+            return query.type in (None, kind) and query.language in (None, lang) and lang in query.languages
+
+        total = sum(1 for kind, lang in pages.values() if wanted(kind, lang))
+        # Only the languages asked for are ranked (scoring is what a query costs).
+        ranked = Or([q for lang, q in by_language.items() if query.language in (None, lang) and lang in query.languages])
+        best: dict[str, tuple[float, WhooshHit]] = {}  # the best section of each page, among the best documents
+        for hit in self.searcher.search(ranked.normalize(), limit=max(_SCORED, query.limit * 3)):
+            page = self.page_of[hit.docnum]
+            score = hit.score * (1 + self._in_heading(hit, query.text)) * _PRIOR.get(hit["type"], 1.0)
+            if wanted(*pages[page]) and (page not in best or score > best[page][0]):
+                best[page] = (score, hit)
+        chosen = sorted(best.values(), key=lambda found: (-found[0], found[1]["url"]))[: query.limit]
+        hits = tuple(self._hit(hit, score) for score, hit in chosen)
+        suggestion = None if pages else self._suggestion(by_language, query)
+        return Results(query.text, total, hits, facets, suggestion)
+
+    def _pages(self, query: Query_) -> dict[str, tuple[str, str]]:
+        """Every page (or listed item) the query matches, with its type and language (from columns: no stored fields read)."""
+        pages: dict[str, tuple[str, str]] = {}
+        for docnum in self._matching(query):
+            pages.setdefault(self.page_of[docnum], (self.type_of[docnum], self.language_of[docnum]))
+        return pages
+
+    def _in_heading(self, hit: WhooshHit, text: str) -> float:
+        """How much of the query a document's headings hold: all of it in the page's title counts 1, in
+        its section's heading half as much. A page titled with the question ranks above one that
+        mentions it (a heading field of its own would double what a query costs)."""
+        analyze = self._analyzer(hit["language"])
+        asked = {token.text for token in analyze(text)}
+        if not asked:
+            return 0.0
+        title = {token.text for token in analyze(hit["title"])}
+        section = {token.text for token in analyze(hit["section"])} - title
+        return (len(asked & title) + len(asked & section) / 2) / len(asked)
+
+    def _analyzer(self, lang: str) -> Analyzer:
+        if lang not in self.analyzers:
+            self.analyzers[lang] = analyzer(lang, folded=not is_cjk(lang))
+        return self.analyzers[lang]
+
+    def _matching(self, query: Query_) -> set[int]:
+        """The documents a query matches, from its terms' posting lists (much faster than Whoosh's
+        matchers when thousands match, since nothing is scored). A phrase counts the documents that
+        hold all of its terms, wherever they stand: a count may be a little high, never a result."""
+        if isinstance(query, Term):
+            if (query.fieldname, query.text) not in self.reader:
+                return set()
+            return set(self.reader.postings(query.fieldname, query.text).all_ids())
+        if isinstance(query, (And, Phrase)):
+            parts = (
+                [self._matching(Term(query.fieldname, word)) for word in query.words]
+                if isinstance(query, Phrase)
+                else [self._matching(sub) for sub in query.subqueries]
+            )
+            return set.intersection(*parts) if parts else set()
+        if isinstance(query, Or):
+            return set().union(*(self._matching(sub) for sub in query.subqueries))
+        return set(query.docs(self.searcher))
+
+    def _parser(self, lang: str) -> MultifieldParser:
+        if lang not in self.parsers:
+            fields = {field_name(lang, folded): _BOOSTS[folded] for folded in _folded_variants(lang)}
+            # Any of the words, ranked by how many match: a question's words are spread over a section.
+            self.parsers[lang] = MultifieldParser(list(fields), self.index.schema, fieldboosts=fields, group=OrGroup)
+        return self.parsers[lang]
+
+    def _hit(self, hit: WhooshHit, score: float) -> Hit:
         title = f"{hit['title']} › {hit['section']}" if hit["section"] else hit["title"]
-        return Hit(hit["url"], title, hit["type"], hit["language"], self._snippet(hit), page.score)
+        return Hit(hit["url"], title, hit["type"], hit["language"], self._snippet(hit), score)
 
     def _snippet(self, hit: WhooshHit) -> str:
         hit.results.formatter = _Mark()
         hit.results.fragmenter = highlight.ContextFragmenter(maxchars=_SNIPPET_CHARACTERS, surround=60)
-        marked = hit.highlights(field_name(hit["language"], "text", True), text=hit["content"], top=2) if hit["content"] else ""
+        field = field_name(hit["language"], _folded_variants(hit["language"])[-1])
+        marked = hit.highlights(field, text=hit["content"], top=2) if hit["content"] else ""
         if marked:
             return str(marked)
         return html.escape(hit["summary"] or hit["content"][:_SNIPPET_CHARACTERS], quote=False)
 
-    def _suggestion(self, parsed: object, text: str) -> str | None:
-        corrected = self.searcher.correct_query(parsed, text)
-        return str(corrected.string) if corrected.query != parsed else None
+    def _suggestion(self, by_language: dict[str, Query_], query: Query) -> str | None:
+        """ "Did you mean", from the spelling words of the languages asked (not of CJK scripts: their terms are pairs)."""
+        for lang, parsed in by_language.items():
+            if lang in query.languages and query.language in (None, lang) and not is_cjk(lang):
+                corrected = self.searcher.correct_query(parsed, query.text)
+                if corrected.query != parsed:
+                    return str(corrected.string)
+        return None
 
 
-def _is_exact_text(name: str) -> bool:
-    return name.startswith("text_") and not name.endswith("_folded")
+def _folded_variants(lang: str) -> tuple[bool, ...]:
+    """A language's fields: as written, and folded (CJK scripts have no diacritics to fold)."""
+    return (False,) if is_cjk(lang) else (False, True)
