@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run, skip_or_fail
+from conftest import REPO, skip_or_fail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -104,7 +104,9 @@ def test_relevance_set(example_dist: Path) -> None:
 @pytest.mark.slow
 def test_search_command_answers_its_json_contract(example_dist: Path) -> None:
     dist = str(example_dist)
-    code, answer = search("dang ky", "--region", "apac", "--tier", "gold", "--dist", dist, "--locale", "vi", "--limit", "3", "--format", "json")
+    code, answer = search(
+        "dang ky", "--region", "apac", "--tier", "gold", "--dist", dist, "--locale", "vi", "--limit", "3", "--format", "json"
+    )
     assert code == 0 and isinstance(answer, dict), answer
     assert sorted(answer) == ["facets", "query", "results", "suggestion", "total"]
     assert answer["query"] == "dang ky" and answer["suggestion"] is None and answer["total"] >= len(answer["results"]) == 3

@@ -29,12 +29,101 @@ from builder.search.whoosh_index import WhooshBackend  # noqa: E402
 
 # The portal's own words, then many more made up, drawn by Zipf's law as words of real text are.
 SEED_WORDS = {
-    "en": "deal registration partner tier discount renewal pipeline quote order support escalation severity "
-    "licence training course module session webinar product edition price beacon bastion conduit agent".split(),
-    "de": "Partner Stufe Rabatt Verlängerung Angebot Bestellung Unterstützung Schulung Kurs Modul Produkt "
-    "Preis Installation Konfiguration Fehlerbehebung Übersicht Anforderungen Vorteile Registrierung".split(),
-    "ja": "案件 登録 パートナー ティア 割引 更新 見積 注文 サポート 研修 製品 価格 導入 設定 質問 特典 要件".split(),
-    "vi": "đăng ký thương vụ đối tác hạng chiết khấu gia hạn báo giá đặt hàng hỗ trợ đào tạo khóa học sản phẩm giá cài đặt".split(),
+    "en": [
+        "deal",
+        "registration",
+        "partner",
+        "tier",
+        "discount",
+        "renewal",
+        "pipeline",
+        "quote",
+        "order",
+        "support",
+        "escalation",
+        "severity",
+        "licence",
+        "training",
+        "course",
+        "module",
+        "session",
+        "webinar",
+        "product",
+        "edition",
+        "price",
+        "beacon",
+        "bastion",
+        "conduit",
+        "agent",
+    ],
+    "de": [
+        "Partner",
+        "Stufe",
+        "Rabatt",
+        "Verlängerung",
+        "Angebot",
+        "Bestellung",
+        "Unterstützung",
+        "Schulung",
+        "Kurs",
+        "Modul",
+        "Produkt",
+        "Preis",
+        "Installation",
+        "Konfiguration",
+        "Fehlerbehebung",
+        "Übersicht",
+        "Anforderungen",
+        "Vorteile",
+        "Registrierung",
+    ],
+    "ja": [
+        "案件",
+        "登録",
+        "パートナー",
+        "ティア",
+        "割引",
+        "更新",
+        "見積",
+        "注文",
+        "サポート",
+        "研修",
+        "製品",
+        "価格",
+        "導入",
+        "設定",
+        "質問",
+        "特典",
+        "要件",
+    ],
+    "vi": [
+        "đăng",
+        "ký",
+        "thương",
+        "vụ",
+        "đối",
+        "tác",
+        "hạng",
+        "chiết",
+        "khấu",
+        "gia",
+        "hạn",
+        "báo",
+        "giá",
+        "đặt",
+        "hàng",
+        "hỗ",
+        "trợ",
+        "đào",
+        "tạo",
+        "khóa",
+        "học",
+        "sản",
+        "phẩm",
+        "giá",
+        "cài",
+        "đặt",
+    ],
 }
 LANGUAGES = tuple(SEED_WORDS)
 VOCABULARY = 4000
@@ -109,7 +198,7 @@ def main() -> None:
         searcher.close()
     latencies.sort()
     p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
-    print(f"| documents | index build | per 1,000 documents | index size | queries | p50 | p95 |")
+    print("| documents | index build | per 1,000 documents | index size | queries | p50 | p95 |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     print(
         f"| {args.documents} | {seconds:.2f} s | {seconds / args.documents * 1000:.2f} s | {size / 1e6:.1f} MB "
@@ -119,7 +208,9 @@ def main() -> None:
         print("\n| tree | static index per language (raw / gzip, KB) | Whoosh index (KB) |\n| --- | --- | --- |")
         for manifest in sorted(args.dist.glob("*/manifest.json")):
             for tree, sizes in json.loads(manifest.read_text(encoding="utf-8"))["search"].items():
-                static = ", ".join(f"{lang or 'default'} {s['bytes'] / 1e3:.0f} / {s['gzip'] / 1e3:.0f}" for lang, s in sizes["static"].items())
+                static = ", ".join(
+                    f"{lang or 'default'} {s['bytes'] / 1e3:.0f} / {s['gzip'] / 1e3:.0f}" for lang, s in sizes["static"].items()
+                )
                 print(f"| {tree} | {static} | {sizes.get('index_bytes', 0) / 1e3:.0f} |")
 
 
