@@ -14,6 +14,7 @@ BENCHMARKS = [
     ("run.py", ["--pages", "4", "--runs", "1", "--tiers", "gold"], "| partnerkb build | 1 × 3 × 4 = 12 |"),
     ("catalog.py", ["--skus", "40", "--runs", "1"], "40 SKUs in"),
     ("kits.py", ["--partners", "2"], "kit audit"),
+    ("search.py", ["--documents", "40", "--queries", "8"], "| 40 |"),
 ]
 
 

@@ -114,8 +114,8 @@ def test_partial_build_replaces_only_the_selected_trees(tiny_built: tuple[Path, 
     guide.write_text(guide.read_text(encoding="utf-8").replace("five business days", "three business days"), encoding="utf-8")
     code, output = run("build", "--project", str(project), "--out", str(dist), "--region", "eu", "--tier", "gold")
     assert code == 0, output
-    changed = sorted({p.relative_to(dist).parts[:2] for p, data in before.items() if not p.exists() or p.read_bytes() != data})
-    assert changed == [("eu", "gold"), ("eu", "manifest.json")]
+    changed = sorted({p.relative_to(dist).parts[:3] for p, data in before.items() if not p.exists() or p.read_bytes() != data})
+    assert changed == [("eu", "gold", "1.0"), ("eu", "manifest.json"), ("eu", "search", "gold")]
     assert "three business days" in (dist / "eu/gold/1.0/guide/index.html").read_text(encoding="utf-8")
     assert "five business days" in (dist / "eu/silver/1.0/guide/index.html").read_text(encoding="utf-8")
 

@@ -183,3 +183,46 @@ def test_every_type_is_documented() -> None:
 
     guide = (REPO / "README.md").read_text(encoding="utf-8")
     assert all(f"`{kind}`" in guide for kind in TYPES)
+
+
+# --- the analysers, on a small index -------------------------------------------------------------
+
+
+def small_index(folder: Path, *texts: tuple[str, str]) -> Path:
+    from builder.search.documents import Document
+    from builder.search.whoosh_index import WhooshBackend
+
+    documents = [Document(f"1/p{i}/", f"1/p{i}/", "page", lang, f"Page {i}", "", "", "", text) for i, (lang, text) in enumerate(texts)]
+    folder.mkdir()
+    WhooshBackend().build(documents, ("en", "ja", "vi"), folder, b"seed")
+    return folder
+
+
+def urls(folder: Path, text: str, lang: str) -> list[str]:
+    searcher = open_index(folder)
+    try:
+        return [hit.url for hit in searcher.search(Query(text, ("en", "ja", "vi"), None, lang, 10)).hits]
+    finally:
+        searcher.close()
+
+
+def test_vietnamese_matches_with_and_without_diacritics_and_the_exact_one_ranks_first(tmp_path: Path) -> None:
+    folder = small_index(tmp_path / "index", ("vi", "Hướng dẫn đăng ký thương vụ"), ("vi", "Huong dan dang ky thuong vu"))
+    assert urls(folder, "hướng dẫn", "vi") == ["1/p0/", "1/p1/"]
+    assert urls(folder, "huong dan", "vi") == ["1/p1/", "1/p0/"]
+    assert urls(folder, "ĐĂNG KÝ", "vi")[0] == "1/p0/"  # case-insensitive; đ is folded as d
+
+
+def test_japanese_two_character_words_are_found_inside_a_run_of_text(tmp_path: Path) -> None:
+    folder = small_index(tmp_path / "index", ("ja", "パートナーは案件登録を行います"), ("ja", "製品カタログの説明"))
+    assert urls(folder, "登録", "ja") == ["1/p0/"]
+    assert urls(folder, "案件登録", "ja") == ["1/p0/"]
+    assert urls(folder, "カタログ", "ja") == ["1/p1/"]
+    assert urls(folder, "登件", "ja") == []  # a pair that is not in the text
+
+
+def test_english_is_stemmed_and_the_same_documents_give_the_same_bytes(tmp_path: Path) -> None:
+    first = small_index(tmp_path / "a", ("en", "Register your deals early"), ("en", "Severity levels"))
+    second = small_index(tmp_path / "b", ("en", "Register your deals early"), ("en", "Severity levels"))
+    assert urls(first, "deal", "en") == ["1/p0/"] and urls(first, "registered", "en") == ["1/p0/"]
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == {p.name: p.read_bytes() for p in second.iterdir()}

@@ -150,6 +150,10 @@ def page_documents(html_text: str, url: str) -> list[Document]:
         return []
     kind, items, product = _kind(url, article.language)
     sections = [s for s in article.sections if _clean("".join(s.heading)) or _clean("".join(s.text)) or s.rows]
+    if len(sections) > 1 and not sections[0].anchor and sections[1].level == 1:
+        # Text the builder puts above a page's title (a module's course line) belongs to the page's top.
+        sections[1].text[:0] = [*sections[0].text, " "]
+        sections = sections[1:]
     if not sections:
         return []
     title = next((_clean("".join(s.heading)) for s in sections if s.level == 1 and s.heading), "") or url

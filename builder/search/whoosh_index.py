@@ -35,6 +35,7 @@ _HEADING_WEIGHT = 3
 # On a tie of words, a page answers and a module teaches: a partner asking is looking for the answer.
 _PRIOR = {"module": 0.9}
 _SNIPPET_CHARACTERS = 160
+_KEPT_TERMS = 50_000
 _SCORED = 30  # documents ranked per query, at least: enough for 10 pages however many of their sections match
 
 
@@ -51,9 +52,10 @@ def _schema(languages: tuple[str, ...]) -> Schema:
         "content": STORED,
     }
     for lang in languages:
-        for folded in _folded_variants(lang):
-            # "Did you mean" offers words as they are written.
-            fields[field_name(lang, folded)] = TEXT(analyzer=analyzer(lang, folded), phrase=True, spelling=not folded)
+        variants = _folded_variants(lang)
+        for folded in variants:
+            # "Did you mean" offers the words of a language's first field (as written, where it has two).
+            fields[field_name(lang, folded)] = TEXT(analyzer=analyzer(lang, folded), phrase=True, spelling=folded == variants[0])
     return Schema(**fields)
 
 
@@ -113,6 +115,7 @@ class WhooshSearcher:
         self.languages = tuple(sorted(term.decode() for term in self.searcher.lexicon("language")))
         self.parsers: dict[str, MultifieldParser] = {}
         self.analyzers: dict[str, Analyzer] = {}
+        self.terms: dict[tuple[str, str], frozenset[str]] = {}
         self.reader = self.searcher.reader()
         self.page_of, self.type_of, self.language_of = (list(self.reader.column_reader(name)) for name in ("page", "type", "language"))
 
@@ -157,18 +160,24 @@ class WhooshSearcher:
         """How much of the query a document's headings hold: all of it in the page's title counts 1, in
         its section's heading half as much. A page titled with the question ranks above one that
         mentions it (a heading field of its own would double what a query costs)."""
-        analyze = self._analyzer(hit["language"])
-        asked = {token.text for token in analyze(text)}
+        lang = hit["language"]
+        asked = self._terms(lang, text)
         if not asked:
             return 0.0
-        title = {token.text for token in analyze(hit["title"])}
-        section = {token.text for token in analyze(hit["section"])} - title
+        title = self._terms(lang, hit["title"])
+        section = self._terms(lang, hit["section"]) - title
         return (len(asked & title) + len(asked & section) / 2) / len(asked)
 
-    def _analyzer(self, lang: str) -> Analyzer:
-        if lang not in self.analyzers:
-            self.analyzers[lang] = analyzer(lang, folded=not is_cjk(lang))
-        return self.analyzers[lang]
+    def _terms(self, lang: str, text: str) -> frozenset[str]:
+        """The folded terms of a text (queries and headings repeat: each is analysed once, within a bound)."""
+        key = (lang, text)
+        if key not in self.terms:
+            if len(self.terms) > _KEPT_TERMS:
+                self.terms.clear()
+            if lang not in self.analyzers:
+                self.analyzers[lang] = analyzer(lang, folded=not is_cjk(lang))
+            self.terms[key] = frozenset(token.text for token in self.analyzers[lang](text))
+        return self.terms[key]
 
     def _matching(self, query: Query_) -> set[int]:
         """The documents a query matches, from its terms' posting lists (much faster than Whoosh's
@@ -204,9 +213,10 @@ class WhooshSearcher:
         hit.results.formatter = _Mark()
         hit.results.fragmenter = highlight.ContextFragmenter(maxchars=_SNIPPET_CHARACTERS, surround=60)
         field = field_name(hit["language"], _folded_variants(hit["language"])[-1])
-        marked = hit.highlights(field, text=hit["content"], top=2) if hit["content"] else ""
-        if marked:
-            return str(marked)
+        for text in (hit["content"], f"{hit['title']} › {hit['section']}" if hit["section"] else hit["title"]):
+            marked = hit.highlights(field, text=text, top=2) if text else ""
+            if marked:  # the matches in the text, else in the headings (a query may match only a title)
+                return str(marked)
         return html.escape(hit["summary"] or hit["content"][:_SNIPPET_CHARACTERS], quote=False)
 
     def _suggestion(self, by_language: dict[str, Query_], query: Query) -> str | None:
@@ -220,5 +230,8 @@ class WhooshSearcher:
 
 
 def _folded_variants(lang: str) -> tuple[bool, ...]:
-    """A language's fields: as written, and folded (CJK scripts have no diacritics to fold)."""
-    return (False,) if is_cjk(lang) else (False, True)
+    """A language's fields: as written, and folded. CJK scripts have no diacritics to fold; English
+    has one field, folded, as its words are told apart without them (`resume` finds `résumé`)."""
+    if is_cjk(lang):
+        return (False,)
+    return (True,) if lang.split("-")[0] == "en" else (False, True)
