@@ -318,6 +318,42 @@ def _search_target(program: Program, region: str, tier: str, version: str | None
     return found
 
 
+@main.command("search-service")
+@click.option("--region", required=True, help="The region whose indexes are served.")
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path),
+    help="The region's folder: DIST/<region> (default dist/<region>), or the `current` link of a published region.",
+)  # fmt: skip
+@click.option("--listen", default="127.0.0.1:8300", show_default=True, help="HOST:PORT to listen on.")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Requests served at once.")
+@click.option(
+    "--trust-proxy", is_flag=True,
+    help="Listen on an address other than loopback: only behind the access layer, which sets X-Partner-Tier.",
+)  # fmt: skip
+def search_service_command(region: str, root: Path | None, listen: str, threads: int, trust_proxy: bool) -> None:
+    """Serve the search indexes of one region over HTTP: GET /api/search?q=&lang=&type=&version=&limit=.
+
+    The tier comes only from the X-Partner-Tier header that the access layer sets after sign-in: no
+    header is 401, a tier the region does not have is 403. Anyone who can reach the service could set
+    that header, so it listens on loopback unless --trust-proxy is given. When --root is a link that a
+    publish switches, the service follows it without dropping a request. GET /api/health for monitoring.
+    """
+    from .search.service import LOOPBACK, serve
+
+    host, _, port = listen.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port.isdigit():
+        raise click.UsageError(f"--listen: expected HOST:PORT, got '{listen}'")
+    if host not in LOOPBACK and not trust_proxy:
+        raise click.UsageError(f"--listen: {host} is not loopback; give --trust-proxy when the access layer is in front")
+    folder = root or Path("dist") / region
+    if not (folder / "search").is_dir():
+        click.echo(f"partnerkb: no search indexes in {folder}/search: build the region first", err=True)
+        sys.exit(1)
+    click.echo(f"partnerkb: serving search for region {region} from {folder} on http://{listen}/api/search", err=True)
+    serve(region, folder, host, int(port), threads)
+
+
 @main.group("version")
 def version_group() -> None:
     """Manage the versions of the docs."""

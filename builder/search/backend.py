@@ -59,6 +59,8 @@ class Results:
 class Searcher(Protocol):
     """An opened index of one tree."""
 
+    languages: tuple[str, ...]  # of its documents
+
     def search(self, query: Query) -> Results: ...
 
     def close(self) -> None: ...
