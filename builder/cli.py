@@ -325,12 +325,13 @@ def _search_target(program: Program, region: str, tier: str, version: str | None
     help="The region's folder: DIST/<region> (default dist/<region>), or the `current` link of a published region.",
 )  # fmt: skip
 @click.option("--listen", default="127.0.0.1:8300", show_default=True, help="HOST:PORT to listen on.")
-@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Requests served at once.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Processes (one per core).")
+@click.option("--threads", type=click.IntRange(1, 64), default=8, show_default=True, help="Threads per process, for slow clients.")
 @click.option(
     "--trust-proxy", is_flag=True,
     help="Listen on an address other than loopback: only behind the access layer, which sets X-Partner-Tier.",
 )  # fmt: skip
-def search_service_command(region: str, root: Path | None, listen: str, threads: int, trust_proxy: bool) -> None:
+def search_service_command(region: str, root: Path | None, listen: str, workers: int, threads: int, trust_proxy: bool) -> None:
     """Serve the search indexes of one region over HTTP: GET /api/search?q=&lang=&type=&version=&limit=.
 
     The tier comes only from the X-Partner-Tier header that the access layer sets after sign-in: no
@@ -351,7 +352,7 @@ def search_service_command(region: str, root: Path | None, listen: str, threads:
         click.echo(f"partnerkb: no search indexes in {folder}/search: build the region first", err=True)
         sys.exit(1)
     click.echo(f"partnerkb: serving search for region {region} from {folder} on http://{listen}/api/search", err=True)
-    serve(region, folder, host, int(port), threads)
+    serve(region, folder, host, int(port), threads, workers)
 
 
 @main.group("version")

@@ -17,6 +17,8 @@ import json
 import logging
 import os
 import re
+import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -210,8 +212,29 @@ def _decoded(text: str) -> str:
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def serve(region: str, root: Path, host: str, port: int, threads: int = 8) -> None:
-    """Run the service under waitress until interrupted."""
+def serve(region: str, root: Path, host: str, port: int, threads: int = 8, workers: int = 2) -> None:
+    """Run the service under waitress until stopped: `workers` processes (Python runs one query at a
+    time per process) sharing one listening socket, each with `threads` threads for slow clients."""
     import waitress
 
-    waitress.serve(SearchService(region, root), host=host, port=port, threads=threads, ident="partnerkb-search")
+    listener = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET, backlog=1024)
+    children = []
+    for _ in range(workers - 1):
+        pid = os.fork()
+        if pid == 0:  # a worker: its own searchers, opened after the fork
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            waitress.serve(SearchService(region, root), sockets=[listener], threads=threads, ident="partnerkb-search")
+            os._exit(0)
+        children.append(pid)
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        waitress.serve(SearchService(region, root), sockets=[listener], threads=threads, ident="partnerkb-search")
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            os.waitpid(pid, 0)
