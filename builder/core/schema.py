@@ -12,6 +12,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, TypeVar
 
 from .models import Program, Region, Tier
@@ -110,7 +111,8 @@ class Schema:
                 entry.error(field.name, f"{self.code}-{noun}", f"unknown {noun} {describe(item)} (expected one of {listed}){hint}", line)
 
 
-_EMPTY: dict[type, Any] = {list: (), dict: {}, str: "", bool: False}
+# Immutable, as they are shared by every item that leaves the key out.
+_EMPTY: dict[type, Any] = {list: (), dict: MappingProxyType({}), str: "", bool: False}
 NOTHING = FromEntry(lambda entry: None)  # a default of None: `regions` absent is every region, not none
 
 
