@@ -6,6 +6,8 @@ import functools
 import os
 import shutil
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -278,3 +280,71 @@ def test_partner_dashboard_in_the_browser(browser, served: str, example_dist: Pa
     target = REPO / "docs" / "dashboard.png" if os.environ.get("PARTNERKB_UPDATE_SCREENSHOT") == "1" else tmp_path / "dashboard.png"
     page.screenshot(path=str(target), full_page=True)
     assert target.stat().st_size > 10_000
+
+
+@pytest.fixture(scope="module")
+def served_with_search(example_dist: Path) -> Iterator[tuple[str, dict[str, object]]]:
+    """dist/ over HTTP with an access layer's stand-in in front of apac's search service: a request
+    for `<region>/<tier>/api/search` goes to the service with that tier in X-Partner-Tier."""
+    from test_search_service import Service
+
+    state: dict[str, object] = {"service": Service(example_dist / "apac", region="apac")}
+
+    class Proxy(SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            parts = self.path.split("/")
+            if len(parts) > 4 and parts[3] == "api" and parts[4].startswith("search"):
+                service = state["service"]
+                if service is None:
+                    self.send_error(502, "search service down")
+                    return
+                target = f"http://127.0.0.1:{service.port}/api/{parts[4]}"  # type: ignore[attr-defined]
+                request = urllib.request.Request(target, headers={"X-Partner-Tier": parts[2]})
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        status, body = response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    status, body = error.code, error.read()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Proxy, directory=str(example_dist)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", state
+    server.shutdown()
+    if state["service"] is not None:
+        state["service"].stop()  # type: ignore[attr-defined]
+
+
+def test_the_search_box_asks_the_search_service_and_falls_back_to_the_static_index(  # type: ignore[no-untyped-def]
+    browser, served_with_search: tuple[str, dict[str, object]]
+) -> None:
+    base, state = served_with_search
+    page = browser.new_page()
+    page.goto(f"{base}/apac/gold/2026.2/vi/")
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").fill("dang ky")
+    page.locator("a.pkb-search__result").first.wait_for(timeout=30000)
+    first = page.locator("a.pkb-search__result").first
+    assert "/apac/gold/2026.2/vi/" in first.get_attribute("href") and "deal-registration" in first.get_attribute("href")
+    assert page.locator(".pkb-search__snippet mark").count() > 0  # snippets built as nodes, marks included
+    facets = page.locator(".pkb-search__facet").all_inner_texts()
+    assert facets[0].startswith("Tất cả") and any(text.startswith("Trang") for text in facets), facets
+    page.locator("input.md-search__input").press("ArrowDown")
+    assert page.evaluate("document.activeElement.classList.contains('pkb-search__result')")
+    # The service stops: the next query is answered by Material's static index, as without the service.
+    state["service"].stop()  # type: ignore[attr-defined]
+    state["service"] = None
+    page.goto(f"{base}/apac/gold/2026.2/vi/")
+    results = [href.split("?")[0] for href in search(page, "huong dan")]
+    assert any(href.endswith("/2026.2/vi/program/") for href in results[:3]), results[:5]
+    assert page.locator(".md-search.pkb-search--service").count() == 0

@@ -51,6 +51,7 @@ def test_authors_guide_shows_every_schema_as_declared() -> None:
     schemas = {
         "FRONT": pages.FRONT_MATTER_FIELDS, "PROGRAM": program.PROGRAM_FIELDS, "TIER": program.TIER_FIELDS,
         "REQUIREMENT": program.REQUIREMENT_FIELDS, "REGION": program.REGION_FIELDS, "VERSION": program.VERSION_FIELDS,
+        "SERVING": program.SERVING_FIELDS,
         "PRODUCT": catalog.PRODUCT_FIELDS, "SKU": catalog.SKU_FIELDS, "COURSE": training.COURSE_FIELDS,
         "PATH": training.PATH_FIELDS, "SESSION": training.SESSION_FIELDS, "QUESTION": training.QUESTION_FIELDS,
         "PARTNER": partners.PARTNER_FIELDS, "CONTACT": partners.CONTACT_FIELDS, "METRICS": partners.METRIC_FIELDS,

@@ -28,9 +28,9 @@ def free_port() -> int:
 
 
 class Service:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, region: str = "eu") -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "builder", "search-service", "--region", "eu", "--root", str(root)]
+        command = [sys.executable, "-m", "builder", "search-service", "--region", region, "--root", str(root)]
         self.log = root.parent / f"service-{self.port}.log"  # a file: a pipe nobody reads would fill and block it
         with self.log.open("wb") as log:
             self.process = subprocess.Popen([*command, "--listen", f"127.0.0.1:{self.port}"], cwd=REPO, stdout=log, stderr=log)

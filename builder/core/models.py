@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 
 from .gate import Gate, GateKind
 
+# What a search result may be: a section of a page, or a thing the builder writes (a catalog product,
+# a row of its price table, a course, a module, a live session, a collateral item).
+SEARCH_TYPES = ("page", "product", "sku", "course", "module", "session", "collateral")
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -71,6 +75,7 @@ class Region:
     notice: str
     base_url: str
     price_books: tuple[str, ...] = ()  # currencies offered besides `currency`
+    search_service: bool = False  # the search box asks the region's search service (the static index is its fallback)
 
     @property
     def default_language(self) -> str:

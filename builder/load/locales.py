@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.models import Locale, Program
+from ..core.models import SEARCH_TYPES, Locale, Program
 from ..core.problems import Report
 from ..core.schema import describe
 from ..core.yamlio import YamlMap, load_yaml, read_text
@@ -20,6 +20,10 @@ UI_LABELS: dict[str, tuple[str, ...]] = {
     "fallback.notice": ("language", "default"),
     "region.label": ("region",),
     "version.outdated": (),
+    "search.results": ("count",),
+    "search.all": (),
+    "search.none": (),
+    **{f"search.types.{kind}": () for kind in SEARCH_TYPES},
     "version.current": (),
     "catalog.title": (),
     "catalog.all": (),

@@ -94,6 +94,21 @@ REQUIREMENT_FIELDS = Schema(
 
 TARGETS = ("sourced_revenue", "points", "csat", "registered_deals")
 
+SERVING_FIELDS = Schema(
+    "program",
+    Field(
+        "search",
+        bool,
+        "The search box asks the region's search service (`partnerkb search-service`); the static index answers when it does not.",
+    ),
+)
+
+
+def _read_serving(entry: Entry, key: str, value: YamlMap) -> bool:
+    serving = entry.child(value, entry.label(key), entry.line_of(key))
+    return bool(SERVING_FIELDS.read(serving) and serving.values["search"])
+
+
 REGION_FIELDS = Schema(
     "program",
     Field(
@@ -111,6 +126,7 @@ REGION_FIELDS = Schema(
     Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currency),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
     Field("base_url", str, "Public URL of the region's portal (https).", required=True, read=read_url),
+    Field("serving", dict, "How the region is served: `search`, below.", read=_read_serving, attr="search_service", default=False),
 )
 
 VERSION_FIELDS = Schema(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..core.models import Variant, pick
+from ..core.models import SEARCH_TYPES, Variant, pick
 from ..core.paths import localized
 from ..features.project import Project
 
@@ -43,6 +43,12 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
             "version_outdated": locale.t("version.outdated"),
             "version_current": locale.t("version.current"),
+            "search": {
+                "results": locale.t("search.results", count="{count}"),
+                "all": locale.t("search.all"),
+                "none": locale.t("search.none"),
+                "types": {kind: locale.t(f"search.types.{kind}") for kind in SEARCH_TYPES},
+            },
         }
     return {
         "tier": variant.tier.id,
@@ -50,6 +56,8 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
         "default_language": default,
         "labels": labels,
         "page_tiers": _page_tiers(project, variant),
+        "search_service": variant.region.search_service,
+        "version": variant.version.name,
     }
 
 

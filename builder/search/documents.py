@@ -17,7 +17,9 @@ from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-TYPES = ("page", "product", "sku", "course", "module", "session", "collateral")
+from ..core.models import SEARCH_TYPES
+
+TYPES = SEARCH_TYPES
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 _SKIPPED = {"script", "style", "form", "nav", "select", "button", "svg", "template"}
 # Elements that end a run of text: their text is not glued to the next one's.
