@@ -142,7 +142,7 @@ class WhooshSearcher:
         for hit in self.searcher.search(ranked.normalize(), limit=max(_SCORED, query.limit * 3)):
             page = self.page_of[hit.docnum]
             score = hit.score * (1 + self._in_heading(hit, query.text)) * _PRIOR.get(hit["type"], 1.0)
-            if wanted(*pages[page]) and (page not in best or score > best[page][0]):
+            if page in pages and wanted(*pages[page]) and (page not in best or score > best[page][0]):
                 best[page] = (score, hit)
         chosen = sorted(best.values(), key=lambda found: (-found[0], found[1]["url"]))[: query.limit]
         hits = tuple(self._hit(hit, score) for score, hit in chosen)
@@ -164,8 +164,8 @@ class WhooshSearcher:
         asked = self._terms(lang, text)
         if not asked:
             return 0.0
-        title = self._terms(lang, hit["title"])
-        section = self._terms(lang, hit["section"]) - title
+        title = self._terms(lang, hit.get("title", ""))
+        section = self._terms(lang, hit.get("section", "")) - title
         return (len(asked & title) + len(asked & section) / 2) / len(asked)
 
     def _terms(self, lang: str, text: str) -> frozenset[str]:
