@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from .core.models import Variant, pick
-from .core.paths import CACHE
+from .core.paths import CACHE, search_index
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
@@ -32,7 +32,7 @@ from .release.audit import Auditor, TreeAudit, audit_tree
 from .release.install import install, write_tier_roots
 from .render import cache
 from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
-from .search.indexing import Indexed, index_folder, index_tree
+from .search.indexing import Indexed, index_tree
 
 
 class SelectionError(ValueError):
@@ -197,7 +197,7 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
 
 
 def _index_of(staging: Path, variant: Variant) -> Path:
-    return index_folder(staging / variant.region.id, variant.tier.id, variant.version.name)
+    return search_index(staging / variant.region.id, variant.tier.id, variant.version.name)
 
 
 def _index_all(pool: ProcessPoolExecutor, plans: list[Plan], staging: Path, progress: Progress) -> None:

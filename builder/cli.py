@@ -16,6 +16,7 @@ from rich.progress import Progress, TaskID
 from . import __version__
 from .build import Counted, Event, Selection, SelectionError, build, check_project
 from .core.models import Program, Version
+from .core.paths import search_index
 from .core.problems import Report, Severity
 from .load.freeze import freeze
 from .load.program import VERSION_NAME, load_program
@@ -23,7 +24,7 @@ from .release.audit import TreeAudit, audit_output
 from .render.run import RenderResult
 from .search.backend import Query
 from .search.documents import TYPES
-from .search.indexing import Indexed, index_folder, open_index
+from .search.indexing import Indexed, open_index
 
 project_option = click.option(
     "--project",
@@ -276,7 +277,7 @@ def search_command(
         _finish(report, strict=False)
         return
     target = _search_target(program, region, tier, version, locale, kind)
-    folder = index_folder(dist / region, tier, target.name)
+    folder = search_index(dist / region, tier, target.name)
     if not folder.is_dir():
         click.echo(f"partnerkb: no search index in {folder}: build it with `partnerkb build --region {region} --tier {tier}`", err=True)
         sys.exit(1)

@@ -10,6 +10,12 @@ PACKAGE = Path(__file__).resolve().parents[1]
 # The project's cache folder: git refs read, renderer verdicts, rendered trees.
 CACHE = ".partnerkb-cache"
 
+
+def search_index(region_dir: Path, tier: str, version: str) -> Path:
+    """Where the search index of a tree lives in a region's folder: beside the trees it serves, never inside one."""
+    return region_dir / "search" / tier / version
+
+
 _SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2}(-[A-Z]{2})?)\.md$")
 
 

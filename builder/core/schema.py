@@ -152,9 +152,6 @@ class Entry:
         """A problem of `key` (or of the item, for ""), at its line unless another is given."""
         self.scope.error(self.source, line or self.line_of(key), code, self._named(key, message))
 
-    def warn(self, key: str, code: str, message: str, line: int | None = None) -> None:
-        self.scope.warn(self.source, line or self.line_of(key), code, self._named(key, message))
-
     def _named(self, key: str, message: str) -> str:
         label = self.label(key)
         return f"{label}: {message}" if label else message

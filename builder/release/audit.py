@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.models import Variant
+from ..core.paths import search_index
 from ..core.problems import Problem, Severity
 from ..features.project import Project
 from ..load.project import markdown_parser
@@ -193,7 +194,7 @@ def tree_files(out: Path, variant: Variant) -> list[Path]:
     tree = out / variant.id
     aliases = [tree.parent / alias for alias in variant.version.aliases]
     paths = [p for folder in (tree, *aliases) for p in sorted(folder.rglob("*")) if p.is_file()]
-    index = out / variant.region.id / "search" / variant.tier.id / variant.version.name
+    index = search_index(out / variant.region.id, variant.tier.id, variant.version.name)
     return paths + sorted(p for p in tree.parent.iterdir() if p.is_file()) + ([index] if index.is_dir() else [])
 
 

@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 from ..core.models import Program, Variant
+from ..core.paths import search_index
 
 
 def versions_json(program: Program) -> str:
@@ -70,7 +71,7 @@ def install(staging: Path, out: Path, variants: list[Variant], kit_regions: list
     shutil.rmtree(trash, ignore_errors=True)
     trees = [v.id for v in variants] + [f"{v.region.id}/{v.tier.id}/{alias}" for v in variants for alias in v.version.aliases]
     trees += [f"{region}/partners" for region in kit_regions]  # whole: a partner that left loses its kit
-    indexes = [f"{v.region.id}/search/{v.tier.id}/{v.version.name}" for v in variants]
+    indexes = [search_index(Path(v.region.id), v.tier.id, v.version.name).as_posix() for v in variants]
     trees += [index for index in indexes if (staging / index).is_dir()]
     for tree in sorted(trees):
         target = out / tree
@@ -97,7 +98,7 @@ def search_sizes(region_dir: Path) -> dict[str, dict[str, object]]:
                 data = index.read_bytes()
                 lang = index.parent.parent.relative_to(tree).as_posix()
                 static["" if lang == "." else lang] = {"bytes": len(data), "gzip": len(gzip.compress(data, 9, mtime=0))}
-            whoosh = region_dir / "search" / tier.name / tree.name
+            whoosh = search_index(region_dir, tier.name, tree.name)
             entry: dict[str, object] = {"static": static}
             if whoosh.is_dir():
                 entry["index_bytes"] = sum(p.stat().st_size for p in whoosh.rglob("*") if p.is_file())

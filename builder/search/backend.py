@@ -24,6 +24,10 @@ class Query:
     language: str | None = None  # a filter, as `--locale` sets it
     limit: int = 10
 
+    def asks(self, lang: str) -> bool:
+        """True when results in `lang` are wanted."""
+        return lang in self.languages and self.language in (None, lang)
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -53,11 +53,10 @@ class _Section:
 
 
 class _Article(HTMLParser):
-    """The sections of a Material page's article, with the page's language and fallback mark."""
+    """The sections of a Material page's article, and whether the page is a fallback copy."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.language = ""
         self.fallback = False
         self.sections: list[_Section] = []
         self._depth = 0  # of elements inside the article, 0 outside it
@@ -70,8 +69,6 @@ class _Article(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
         classes = (attributes.get("class") or "").split()
-        if tag == "html":
-            self.language = attributes.get("lang") or ""
         if tag == "article" and "md-content__inner" in classes:
             self._depth = 1
             return
@@ -87,8 +84,6 @@ class _Article(HTMLParser):
         if tag in _HEADINGS and attributes.get("id"):
             self._heading = _Section(attributes["id"] or "", _HEADINGS[tag])
             self.sections.append(self._heading)
-        elif not self.sections:
-            self.sections.append(_Section("", 1))
         if tag == "tr":
             self._row = []
         elif tag in ("td", "th") and self._row is not None:
@@ -144,35 +139,34 @@ def page_documents(html_text: str, url: str) -> list[Document]:
     article = _Article()
     # Only the article is read (the navigation around it is most of a page and none of its content).
     start, end = html_text.find("<article"), html_text.rfind("</article>")
-    language = _LANGUAGE.search(html_text[:2000])
-    article.language = language.group(1) if language else ""
     article.feed(html_text[start : end + len("</article>")] if 0 <= start < end else html_text)
     article.close()
-    if article.fallback or not article.sections:
-        return []
-    kind, items, product = _kind(url, article.language)
-    sections = [s for s in article.sections if _clean("".join(s.heading)) or _clean("".join(s.text)) or s.rows]
-    if len(sections) > 1 and not sections[0].anchor and sections[1].level == 1:
+    found = _LANGUAGE.search(html_text[:2000])
+    language = found.group(1) if found else ""
+    # Each section as (its anchor, its level, its heading, its text, its SKU rows), cleaned once.
+    sections = [(s.anchor, s.level, _clean("".join(s.heading)), _clean("".join(s.text)), s.rows) for s in article.sections]
+    sections = [s for s in sections if s[2] or s[3] or s[4]]
+    if len(sections) > 1 and not sections[0][0] and sections[1][1] == 1:
         # Text the builder puts above a page's title (a module's course line) belongs to the page's top.
-        sections[1].text[:0] = [*sections[0].text, " "]
-        sections = sections[1:]
-    if not sections:
+        anchor, level, heading, text, rows = sections[1]
+        sections = [(anchor, level, heading, f"{sections[0][3]} {text}".strip(), rows), *sections[2:]]
+    if article.fallback or not sections:
         return []
-    title = next((_clean("".join(s.heading)) for s in sections if s.level == 1 and s.heading), "") or url
-    summary = next((_first_sentence(_clean("".join(s.text))) for s in sections if _clean("".join(s.text))), "")
-    base = Document(url, url, kind, article.language, title, "", summary, product, "")
+    kind, items, product = _kind(url, language)
+    title = next((heading for _, level, heading, _, _ in sections if level == 1 and heading), "") or url
+    summary = next((_first_sentence(text) for _, _, _, text, _ in sections if text), "")
+    base = Document(url, url, kind, language, title, "", summary, product, "")
     documents = []
-    for index, section in enumerate(sections):
-        heading, text = _clean("".join(section.heading)), _clean("".join(section.text))
-        anchor = f"{url}#{section.anchor}" if index and section.anchor else url
-        if index and items and section.level > 1:  # each item of a list is a result of its own
-            documents.append(replace(base, url=anchor, page=anchor, type=items, section=heading, summary=_first_sentence(text), text=text))
+    for index, (anchor, level, heading, text, rows) in enumerate(sections):
+        at = f"{url}#{anchor}" if index and anchor else url
+        if index and items and level > 1:  # each item of a list is a result of its own
+            documents.append(replace(base, url=at, page=at, type=items, section=heading, summary=_first_sentence(text), text=text))
         else:
-            documents.append(replace(base, url=anchor, section="" if index == 0 or heading == title else heading, text=text))
-        for row in section.rows if kind == "product" else []:
+            documents.append(replace(base, url=at, section="" if index == 0 or heading == title else heading, text=text))
+        for row in rows if kind == "product" else []:
             # One result for a product's SKUs, the best matching one: a product's name does not list them all.
             named = " ".join(row[:2])  # the code and the name
-            documents.append(replace(base, url=anchor, page=f"{url}#skus", type="sku", section=named, text=" ".join(row)))
+            documents.append(replace(base, url=at, page=f"{url}#skus", type="sku", section=named, text=" ".join(row)))
     return documents
 
 

@@ -24,11 +24,6 @@ class Indexed:
     seconds: float
 
 
-def index_folder(region_dir: Path, tier: str, version: str) -> Path:
-    """Where the index of a tree lives in a region's folder, beside (not inside) the trees it serves."""
-    return region_dir / "search" / tier / version
-
-
 def index_tree(variant_id: str, site_dir: Path, version: str, languages: tuple[str, ...], folder: Path) -> Indexed:
     """Index the rendered tree `site_dir` (a version's folder) into the empty `folder` (in a worker process).
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
+from ..core.paths import search_index
 from .backend import Query, Searcher
 from .documents import TYPES
 from .indexing import open_index
@@ -65,24 +66,22 @@ class Release:
     def read(root: Path) -> Release:
         search = root / "search"
         tiers = frozenset(p.name for p in search.iterdir() if p.is_dir()) if search.is_dir() else frozenset()
-        versions: tuple[str, ...] = ()
-        aliases: dict[str, str] = {}
+        # The versions are the program's, the same in every tier: mike's versions.json of any tier lists them.
+        listed = json.loads((root / min(tiers) / "versions.json").read_text(encoding="utf-8")) if tiers else []
+        versions = tuple(entry["version"] for entry in listed)
+        aliases = {alias: entry["version"] for entry in listed for alias in entry.get("aliases", [])}
         languages: set[str] = set()
         for tier in sorted(tiers):
-            listed = json.loads((root / tier / "versions.json").read_text(encoding="utf-8"))
-            versions = tuple(entry["version"] for entry in listed)
-            aliases = {alias: entry["version"] for entry in listed for alias in entry.get("aliases", [])}
-        for tier in sorted(tiers):
             for version in versions:
-                if (search / tier / version).is_dir():
-                    languages.update(_index_languages(search / tier / version))
+                if search_index(root, tier, version).is_dir():
+                    languages.update(_index_languages(search_index(root, tier, version)))
         return Release(root, tiers, versions, aliases, tuple(sorted(languages)))
 
     def searcher(self, tier: str, version: str) -> Searcher:
         """This thread's searcher of a tree (Whoosh's are not shared between threads)."""
         mine: dict[tuple[str, str], Searcher] = self.searchers.__dict__.setdefault("mine", {})
         if (tier, version) not in mine:
-            mine[(tier, version)] = open_index(self.root / "search" / tier / version)
+            mine[(tier, version)] = open_index(search_index(self.root, tier, version))
             self.opened.append(mine[(tier, version)])
         return mine[(tier, version)]
 

@@ -133,11 +133,11 @@ class WhooshSearcher:
         }
 
         def wanted(kind: str, lang: str) -> bool:
-            return query.type in (None, kind) and query.language in (None, lang) and lang in query.languages
+            return query.type in (None, kind) and query.asks(lang)
 
         total = sum(1 for kind, lang in pages.values() if wanted(kind, lang))
         # Only the languages asked for are ranked (scoring is what a query costs).
-        ranked = Or([q for lang, q in by_language.items() if query.language in (None, lang) and lang in query.languages])
+        ranked = Or([q for lang, q in by_language.items() if query.asks(lang)])
         best: dict[str, tuple[float, WhooshHit]] = {}  # the best section of each page, among the best documents
         for hit in self.searcher.search(ranked.normalize(), limit=max(_SCORED, query.limit * 3)):
             page = self.page_of[hit.docnum]
@@ -175,7 +175,7 @@ class WhooshSearcher:
             if len(self.terms) > _KEPT_TERMS:
                 self.terms.clear()
             if lang not in self.analyzers:
-                self.analyzers[lang] = analyzer(lang, folded=not is_cjk(lang))
+                self.analyzers[lang] = analyzer(lang, folded=_widest(lang))
             self.terms[key] = frozenset(token.text for token in self.analyzers[lang](text))
         return self.terms[key]
 
@@ -207,13 +207,13 @@ class WhooshSearcher:
 
     def _hit(self, hit: WhooshHit, score: float) -> Hit:
         title = f"{hit['title']} › {hit['section']}" if hit["section"] else hit["title"]
-        return Hit(hit["url"], title, hit["type"], hit["language"], self._snippet(hit), score)
+        return Hit(hit["url"], title, hit["type"], hit["language"], self._snippet(hit, title), score)
 
-    def _snippet(self, hit: WhooshHit) -> str:
+    def _snippet(self, hit: WhooshHit, title: str) -> str:
         hit.results.formatter = _Mark()
         hit.results.fragmenter = highlight.ContextFragmenter(maxchars=_SNIPPET_CHARACTERS, surround=60)
-        field = field_name(hit["language"], _folded_variants(hit["language"])[-1])
-        for text in (hit["content"], f"{hit['title']} › {hit['section']}" if hit["section"] else hit["title"]):
+        field = field_name(hit["language"], _widest(hit["language"]))
+        for text in (hit["content"], title):
             marked = hit.highlights(field, text=text, top=2) if text else ""
             if marked:  # the matches in the text, else in the headings (a query may match only a title)
                 return str(marked)
@@ -222,7 +222,7 @@ class WhooshSearcher:
     def _suggestion(self, by_language: dict[str, Query_], query: Query) -> str | None:
         """ "Did you mean", from the spelling words of the languages asked (not of CJK scripts: their terms are pairs)."""
         for lang, parsed in by_language.items():
-            if lang in query.languages and query.language in (None, lang) and not is_cjk(lang):
+            if query.asks(lang) and not is_cjk(lang):
                 corrected = self.searcher.correct_query(parsed, query.text)
                 if corrected.query != parsed:
                     return str(corrected.string)
@@ -235,3 +235,8 @@ def _folded_variants(lang: str) -> tuple[bool, ...]:
     if is_cjk(lang):
         return (False,)
     return (True,) if lang.split("-")[0] == "en" else (False, True)
+
+
+def _widest(lang: str) -> bool:
+    """The language's field that matches the most (folded, where it is): snippets and headings are read with it."""
+    return _folded_variants(lang)[-1]
