@@ -226,3 +226,21 @@ def test_english_is_stemmed_and_the_same_documents_give_the_same_bytes(tmp_path:
     second = small_index(tmp_path / "b", ("en", "Register your deals early"), ("en", "Severity levels"))
     assert urls(first, "deal", "en") == ["1/p0/"] and urls(first, "registered", "en") == ["1/p0/"]
     assert {p.name: p.read_bytes() for p in first.iterdir()} == {p.name: p.read_bytes() for p in second.iterdir()}
+
+
+def test_the_blocks_of_a_page_stay_apart_for_the_audit(tmp_path: Path) -> None:
+    """Two paragraphs side by side are no phrase: "…approved scorecard." then "Bundle for…" must not
+    read as "scorecard bundle" (a gated heading elsewhere) in the index, as they do not in the page."""
+    from builder.release.decode import BLOCK_BREAK, read_search_index
+    from builder.search.documents import Document
+    from builder.search.whoosh_index import WhooshBackend
+
+    page = PAGE.replace("<p>Hosted metrics &amp; logs.</p>", "<p>Approved scorecard.</p><ul><li>Bundle for dispatch</li></ul>")
+    (top, *_) = page_documents(page, "2026.2/catalog/beacon-saas/")
+    assert top.text == "Approved scorecard.\nBundle for dispatch" and "\n" not in top.summary
+    folder = tmp_path / "index"
+    folder.mkdir()
+    WhooshBackend().build([Document(**{**top.__dict__})], ("en",), folder, b"seed")
+    lines = (read_search_index(folder).text or "").split("\n")
+    at = lines.index("Approved scorecard.")
+    assert lines[at + 1] == BLOCK_BREAK and lines[at + 2] == "Bundle for dispatch"

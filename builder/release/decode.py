@@ -213,11 +213,13 @@ def read_search_index(folder: Path) -> Decoded:
         schema = index.schema
         stemmed = {name for name in schema.names() if any(isinstance(part, StemFilter) for part in _parts(schema[name]))}
         with index.reader() as reader:
-            lines = [line for _, stored in reader.iter_docs() for line in [*map(str, stored.values()), BLOCK_BREAK]]
-            lines += [_term(term) for field, term in reader.all_terms() if field not in stemmed]
+            texts = [line for _, stored in reader.iter_docs() for value in stored.values() for line in str(value).split("\n")]
+            texts += [_term(term) for field, term in reader.all_terms() if field not in stemmed]
     except Exception as error:  # noqa: BLE001 (whatever Whoosh raises, the index is unreadable: reported as unchecked)
         return Decoded(f"search index (unreadable: {type(error).__name__})", None)
-    return Decoded("search index", "\n".join(lines))
+    # A term, a stored value and each line of one (a block of the page it came from) is a block of
+    # its own: the end of one and the start of the next are no phrase.
+    return Decoded("search index", "\n".join(part for text in texts for part in (text, BLOCK_BREAK)))
 
 
 def _parts(field: Any) -> list[Any]:

@@ -24,7 +24,7 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3}
 _SKIPPED = {"script", "style", "form", "nav", "select", "button", "svg", "template"}
 # Elements that end a run of text: their text is not glued to the next one's.
 _BLOCKS = {"p", "li", "td", "th", "tr", "div", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "dd", "blockquote", "br", "table"}
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
 _LANGUAGE = re.compile(r"<html[^>]*\slang=\"([^\"]+)\"")
 
 
@@ -92,7 +92,7 @@ class _Article(HTMLParser):
         elif tag == "code" and self._cell is not None and not "".join(self._cell).strip():
             self._code_cell = True
         if tag in _BLOCKS:
-            self._text(" ")
+            self._text("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if not self._depth or tag in _VOID:
@@ -112,7 +112,7 @@ class _Article(HTMLParser):
                 self.sections[-1].rows.append([self._row[0][1:], *self._row[1:]])
             self._row = None
         if tag in _BLOCKS:
-            self._text(" ")
+            self._text("\n")
 
     def handle_data(self, data: str) -> None:
         if self._depth and not self._skip:
@@ -131,7 +131,10 @@ _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "me
 
 
 def _clean(text: str) -> str:
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    """Text with its spaces collapsed and one line per block (a paragraph, a list item, a cell): the
+    end of one block and the start of the next are not a phrase, for the audit as for a reader."""
+    lines = (_SPACES.sub(" ", line).strip() for line in html.unescape(text).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def page_documents(html_text: str, url: str) -> list[Document]:
@@ -188,6 +191,7 @@ def _kind(url: str, language: str) -> tuple[str, str, str]:
 
 
 def _first_sentence(text: str, limit: int = 200) -> str:
+    text = text.replace("\n", " ")
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]

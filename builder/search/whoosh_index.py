@@ -216,8 +216,8 @@ class WhooshSearcher:
         for text in (hit["content"], title):
             marked = hit.highlights(field, text=text, top=2) if text else ""
             if marked:  # the matches in the text, else in the headings (a query may match only a title)
-                return str(marked)
-        return html.escape(hit["summary"] or hit["content"][:_SNIPPET_CHARACTERS], quote=False)
+                return str(marked).replace("\n", " ")
+        return html.escape(hit["summary"] or hit["content"][:_SNIPPET_CHARACTERS], quote=False).replace("\n", " ")
 
     def _suggestion(self, by_language: dict[str, Query_], query: Query) -> str | None:
         """ "Did you mean", from the spelling words of the languages asked (not of CJK scripts: their terms are pairs)."""
