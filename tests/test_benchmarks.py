@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, skip_or_fail
 
 BENCHMARKS = [
     ("run.py", ["--pages", "4", "--runs", "1", "--tiers", "gold"], "| partnerkb build | 1 × 3 × 4 = 12 |"),
     ("catalog.py", ["--skus", "40", "--runs", "1"], "40 SKUs in"),
     ("kits.py", ["--partners", "2"], "kit audit"),
     ("search.py", ["--documents", "40", "--queries", "8"], "| 40 |"),
+    ("service.py", ["--documents", "40", "--seconds", "1", "--connections", "2"], "| synthetic 40 | common words | 2 |"),
 ]
 
 
 @pytest.mark.parametrize("script,args,expected", BENCHMARKS, ids=[b[0] for b in BENCHMARKS])
 def test_the_benchmark_runs_at_a_tiny_size(script: str, args: list[str], expected: str) -> None:
+    if script == "service.py" and shutil.which("wrk") is None:
+        skip_or_fail("wrk is not installed (Debian: apt-get install wrk): the service benchmark loads with it")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run([sys.executable, str(REPO / "tests" / "perf" / script), *args], capture_output=True, text=True, env=env, cwd=REPO)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.query import And, AndNot, Not, Or, Term
+from whoosh.query import Query as WhooshQuery
 
 from builder.cli import main
 from builder.render.run import with_folded_fields
-from builder.search.backend import Query
+from builder.search.backend import Query, Searcher
 from builder.search.documents import page_documents
 from builder.search.indexing import open_index
+from builder.search.scoring import simplified
+from builder.search.snippets import marked
 from conftest import REPO, run
 
 RELEVANCE = Path(__file__).parent / "search" / "relevance.yml"
@@ -244,3 +251,116 @@ def test_the_blocks_of_a_page_stay_apart_for_the_audit(tmp_path: Path) -> None:
     lines = (read_search_index(folder).text or "").split("\n")
     at = lines.index("Approved scorecard.")
     assert lines[at + 1] == BLOCK_BREAK and lines[at + 2] == "Bundle for dispatch"
+
+
+# --- ranking with arrays, snippets from characters ---------------------------------------------
+
+WORDS = {
+    "en": [
+        "deal",
+        "registration",
+        "partner",
+        "renewal",
+        "discount",
+        "quote",
+        "support",
+        "training",
+        "course",
+        "price",
+        "beacon",
+        "agents",
+        "registered",
+    ],
+    "de": ["Partner", "Rabatt", "Verlängerung", "Angebot", "Schulung", "Kurs", "Preis", "Übersicht", "Registrierung", "Anforderungen"],
+    "vi": ["đăng", "ký", "thương", "vụ", "đối", "tác", "hạng", "chiết", "khấu", "giá", "hỗ", "trợ", "đào", "tạo"],
+    "ja": ["案件", "登録", "パートナー", "割引", "更新", "見積", "研修", "製品", "価格"],
+}
+QUERIES = [
+    "deal", "deal registration", "registered deals", '"deal registration"', "deal AND renewal", "deal NOT quote",
+    "deal -quote", "regist*", "Partner Rabatt", "Rabatt OR Preis", "dang ky", "đăng ký", "案件登録", "価格", "nothing",
+    "the", "partner^3 price", "title:x", "(deal OR quote) AND price", "Übersicht", "uebersicht",
+    "deal ANDNOT quote", "deal ANDMAYBE price", "deal ANDNOT regist*",
+]  # fmt: skip
+
+
+def random_index(folder: Path, count: int = 240) -> Path:
+    import random
+
+    from builder.search.documents import Document
+    from builder.search.whoosh_index import WhooshBackend
+
+    rng = random.Random(7)
+    documents = []
+    for number in range(count):
+        lang = ("en", "de", "vi", "ja")[number % 4]
+        text = ("" if lang == "ja" else " ").join(rng.choices(WORDS[lang], k=rng.randint(3, 40)))
+        title = " ".join(rng.choices(WORDS[lang], k=2))
+        page = f"1/p{number // 2}/"
+        documents.append(Document(page if number % 2 == 0 else f"{page}#s", page, "page", lang, title, "", "", "", text))
+    folder.mkdir()
+    WhooshBackend().build(documents, ("en", "de", "vi", "ja"), folder, b"seed")
+    return folder
+
+
+def whoosh_reading(query: WhooshQuery) -> WhooshQuery:
+    """The query Whoosh's matchers would answer as partnerkb reads it: NOT under OR removes (in Whoosh, it adds)."""
+    if isinstance(query, (Or, And)) and any(isinstance(sub, Not) for sub in query.subqueries):
+        kept = type(query)([sub for sub in query.subqueries if not isinstance(sub, Not)])
+        return AndNot(kept, Or([sub.query for sub in query.subqueries if isinstance(sub, Not)]))
+    return query
+
+
+def test_array_scores_are_whooshs_own_scores(tmp_path: Path) -> None:
+    """Each parsed query matches the documents Whoosh's own matchers match, with the scores they give."""
+    searcher = open_index(random_index(tmp_path / "index"))
+    try:
+        for text in QUERIES:
+            for lang in searcher.languages:
+                parsed = simplified(searcher._parser(lang).parse(text), searcher.reader)
+                expected = {hit.docnum: hit.score for hit in searcher.searcher.search(whoosh_reading(parsed), limit=None)}
+                found = searcher.vectors.match(parsed)
+                assert set(found.mask.nonzero()[0].tolist()) == set(expected), (text, lang)
+                for docnum, score in expected.items():
+                    assert found.scores[docnum] == pytest.approx(score, rel=1e-9), (text, lang, docnum)
+    finally:
+        searcher.close()
+
+
+def test_not_removes_what_it_matches() -> None:
+    assert whoosh_reading(Or([Term("f", "a"), Not(Term("f", "b"))])) == AndNot(Or([Term("f", "a")]), Or([Term("f", "b")]))
+
+
+PIECES = [*"deal quote 案件 đăng \"*?~^:()[]{}+-!/\\&|<>='", "AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", " TO ", "title:", "text_en_folded:"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_no_query_text_makes_the_searcher_fail(random_searcher: Searcher, text: str) -> None:
+    results = random_searcher.search(Query(text, random_searcher.languages))
+    assert results.total >= len(results.hits)
+
+
+@pytest.fixture(scope="module")
+def random_searcher(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Searcher]:
+    searcher = open_index(random_index(tmp_path_factory.mktemp("random") / "index"))
+    yield searcher
+    searcher.close()
+
+
+def test_a_snippet_marks_the_words_in_the_best_window_of_the_text() -> None:
+    text = "Intro words. " * 20 + "Register a deal early & often: a deal <registered> early wins. " + "Outro words. " * 20
+    start = text.index("Register")
+    spans = [(start, start + 8, "registr"), (text.index("deal"), text.index("deal") + 4, "deal"), (10, 15, "word")]
+    snippet = marked(text, spans)
+    assert "<mark>Register</mark> a <mark>deal</mark> early &amp; often" in snippet
+    assert "&lt;registered&gt;" in snippet and snippet.startswith("…") and snippet.endswith("…")
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) <= 160 + 20  # escapes and ellipses aside
+
+
+def test_a_snippet_merges_overlapping_pairs_and_keeps_whole_words() -> None:
+    assert (
+        marked("パートナーは案件登録を行います", [(6, 8, "案件"), (7, 9, "件登"), (8, 10, "登録")])
+        == "パートナーは<mark>案件登録</mark>を行います"
+    )
+    assert marked("no match here", []) == ""
+    assert marked("short", [(0, 5, "short"), (3, 99, "beyond")]) == "<mark>short</mark>"  # spans past the text are left out

@@ -8,7 +8,8 @@ and checked (400 with `{"error": …}`, never a traceback); every answer is `Cac
 
 The region's folder may be a symbolic link that a publish switches (`current` → a release): the
 service notices when it resolves elsewhere and opens the new release's indexes for the next
-requests, while the requests under way finish on the old ones. Whoosh searchers are kept per thread.
+requests, while the requests under way finish on the old ones. A process opens each tree's index
+once, for all its threads.
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class Release:
     versions: tuple[str, ...]
     aliases: dict[str, str]
     languages: tuple[str, ...]
-    searchers: threading.local = field(default_factory=threading.local, compare=False)
-    opened: list[Searcher] = field(default_factory=list, compare=False)  # every thread's, to close them
+    searchers: dict[tuple[str, str], Searcher] = field(default_factory=dict, compare=False)
+    opening: threading.Lock = field(default_factory=threading.Lock, compare=False)
 
     @staticmethod
     def read(root: Path) -> Release:
@@ -78,16 +79,16 @@ class Release:
         return Release(root, tiers, versions, aliases, tuple(sorted(languages)))
 
     def searcher(self, tier: str, version: str) -> Searcher:
-        """This thread's searcher of a tree (Whoosh's are not shared between threads)."""
-        mine: dict[tuple[str, str], Searcher] = self.searchers.__dict__.setdefault("mine", {})
-        if (tier, version) not in mine:
-            mine[(tier, version)] = open_index(search_index(self.root, tier, version))
-            self.opened.append(mine[(tier, version)])
-        return mine[(tier, version)]
+        """The searcher of a tree, opened by the first request that asks it."""
+        with self.opening:
+            if (tier, version) not in self.searchers:
+                self.searchers[(tier, version)] = open_index(search_index(self.root, tier, version))
+            return self.searchers[(tier, version)]
 
     def close(self) -> None:
-        for searcher in self.opened:
-            searcher.close()
+        with self.opening:
+            for searcher in self.searchers.values():
+                searcher.close()
 
 
 def _index_languages(folder: Path) -> set[str]:

@@ -9,33 +9,38 @@ from __future__ import annotations
 
 import html
 import random
-from collections import Counter
+import re
+import threading
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
-from whoosh import highlight
+import numpy as np
+from numpy.typing import NDArray
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import open_dir
-from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import And, Or, Phrase, Term
+from whoosh.qparser import FieldsPlugin, MultifieldParser, OrGroup
 from whoosh.query import Query as Query_
-from whoosh.searching import Hit as WhooshHit
+from whoosh.spelling import Corrector
 
 from .analysis import analyzer, field_name, is_cjk
 from .backend import Hit, Query, Results
 from .documents import Document
+from .scoring import Mask, Matched, Vectors, positive_terms, simplified
+from .snippets import WIDTH, marked
 
 # A match of the words as written counts more than a folded one. Each field holds a document's
-# headings (weighted by repeating them) and its text: two fields per language, not four, halve what
-# a query costs, which is mostly scoring.
+# text and then its headings (weighted by repeating them): two fields per language, not four, halve
+# what a query costs. The text comes first so that where its words stand (the characters the field
+# keeps) is where they stand in the stored text, from which snippets are cut.
 _BOOSTS = {False: 1.3, True: 1.0}
 _HEADING_WEIGHT = 3
 # On a tie of words, a page answers and a module teaches: a partner asking is looking for the answer.
 _PRIOR = {"module": 0.9}
-_SNIPPET_CHARACTERS = 160
 _KEPT_TERMS = 50_000
+_WORD = re.compile(r"\w+")
 _SCORED = 30  # documents ranked per query, at least: enough for 10 pages however many of their sections match
 
 
@@ -55,7 +60,9 @@ def _schema(languages: tuple[str, ...]) -> Schema:
         variants = _folded_variants(lang)
         for folded in variants:
             # "Did you mean" offers the words of a language's first field (as written, where it has two).
-            fields[field_name(lang, folded)] = TEXT(analyzer=analyzer(lang, folded), phrase=True, spelling=folded == variants[0])
+            fields[field_name(lang, folded)] = TEXT(
+                analyzer=analyzer(lang, folded), phrase=True, chars=True, spelling=folded == variants[0]
+            )
     return Schema(**fields)
 
 
@@ -81,7 +88,7 @@ class WhooshBackend:
                 if doc.language in languages:
                     headings = " ".join([f"{doc.title} {doc.section}".strip()] * _HEADING_WEIGHT)
                     for folded in _folded_variants(doc.language):
-                        fields[field_name(doc.language, folded)] = f"{headings}\n{doc.text}"
+                        fields[field_name(doc.language, folded)] = f"{doc.text}\n{headings}"
                 writer.add_document(**fields)
             writer.commit()
             (folder / "MAIN_WRITELOCK").unlink(missing_ok=True)  # a writer's lock: readers need none
@@ -99,73 +106,77 @@ class _Untimed(FileStorage):  # type: ignore[misc]
         return 0.0
 
 
-class _Mark(highlight.HtmlFormatter):  # type: ignore[misc]  # Whoosh has no type hints
-    """Matches in <mark>, everything else HTML-escaped."""
-
-    def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
-
-
 class WhooshSearcher:
-    """A tree's index, opened once and searched many times."""
+    """A tree's index, opened once and searched many times, from any thread (one query at a time:
+    Python runs one anyway, and Whoosh's readers share their files)."""
 
     def __init__(self, folder: Path) -> None:
         self.index = open_dir(str(folder))
         self.searcher = self.index.searcher()
+        self.reader = self.searcher.reader()
+        self.vectors = Vectors(self.searcher)
         self.languages = tuple(sorted(term.decode() for term in self.searcher.lexicon("language")))
         self.parsers: dict[str, MultifieldParser] = {}
         self.analyzers: dict[str, Analyzer] = {}
         self.terms: dict[tuple[str, str], frozenset[str]] = {}
-        self.reader = self.searcher.reader()
-        self.page_of, self.type_of, self.language_of = (list(self.reader.column_reader(name)) for name in ("page", "type", "language"))
+        self.lock = threading.Lock()
+        self.pages = _Pages(*(list(self.reader.column_reader(name)) for name in ("page", "type", "language")))
 
     def close(self) -> None:
         self.searcher.close()
 
     def search(self, query: Query) -> Results:
+        with self.lock:
+            return self._search(query)
+
+    def _search(self, query: Query) -> Results:
         # Each language's documents are matched by the query as that language reads it (its stop words,
         # its stems), in the fields only that language's documents fill; the facets count every language.
-        by_language = {lang: self._parser(lang).parse(query.text) for lang in self.languages}
-        pages = self._pages(Or(list(by_language.values())))
+        by_language = {lang: simplified(self._parser(lang).parse(query.text), self.reader) for lang in self.languages}
+        matched = {lang: self.vectors.match(parsed) for lang, parsed in by_language.items()}
+        found = np.logical_or.reduce([m.mask for m in matched.values()]) if matched else np.zeros(0, dtype=bool)
+        pages = self.pages.of(found)
+        wanted = self.pages.wanted(query)
         facets = {
-            "type": dict(sorted(Counter(kind for kind, _ in pages.values()).items())),
-            "language": dict(sorted(Counter(lang for _, lang in pages.values()).items())),
+            "type": self.pages.count(pages, self.pages.page_type, self.pages.types),
+            "language": self.pages.count(pages, self.pages.page_language, self.pages.langs),
         }
-
-        def wanted(kind: str, lang: str) -> bool:
-            return query.type in (None, kind) and query.asks(lang)
-
-        total = sum(1 for kind, lang in pages.values() if wanted(kind, lang))
-        # Only the languages asked for are ranked (scoring is what a query costs).
-        ranked = Or([q for lang, q in by_language.items() if query.asks(lang)])
-        best: dict[str, tuple[float, WhooshHit]] = {}  # the best section of each page, among the best documents
-        for hit in self.searcher.search(ranked.normalize(), limit=max(_SCORED, query.limit * 3)):
-            page = self.page_of[hit.docnum]
-            score = hit.score * (1 + self._in_heading(hit, query.text)) * _PRIOR.get(hit["type"], 1.0)
-            if page in pages and wanted(*pages[page]) and (page not in best or score > best[page][0]):
-                best[page] = (score, hit)
-        chosen = sorted(best.values(), key=lambda found: (-found[0], found[1]["url"]))[: query.limit]
-        hits = tuple(self._hit(hit, score) for score, hit in chosen)
-        suggestion = None if pages else self._suggestion(by_language, query)
+        total = int(wanted[pages].sum())
+        asked = [m for lang, m in matched.items() if query.asks(lang)]
+        hits = self._ranked(query, by_language, asked, wanted[self.pages.page_code]) if asked else ()
+        suggestion = None if len(pages) else self._suggestion(query)
         return Results(query.text, total, hits, facets, suggestion)
 
-    def _pages(self, query: Query_) -> dict[str, tuple[str, str]]:
-        """Every page (or listed item) the query matches, with its type and language (from columns: no stored fields read)."""
-        pages: dict[str, tuple[str, str]] = {}
-        for docnum in self._matching(query):
-            pages.setdefault(self.page_of[docnum], (self.type_of[docnum], self.language_of[docnum]))
-        return pages
+    def _ranked(self, query: Query, by_language: dict[str, Query_], asked: list[Matched], wanted: Mask) -> tuple[Hit, ...]:
+        """The best pages: the best-scored documents (only the languages asked for are scored), each
+        weighed by the share of the query its headings hold and by its type, then the best section of each page."""
+        scores = np.sum([m.scores for m in asked], axis=0)
+        candidates = np.flatnonzero(np.logical_or.reduce([m.mask for m in asked]) & wanted)
+        kept = max(_SCORED, query.limit * 3)
+        if len(candidates) > kept:  # the top `kept` and every document tied with the last of them
+            threshold = np.partition(scores[candidates], len(candidates) - kept)[len(candidates) - kept]
+            candidates = candidates[scores[candidates] >= threshold]
+        order = candidates[np.lexsort((candidates, -scores[candidates]))][:kept]
+        best: dict[str, tuple[float, int, dict[str, str]]] = {}
+        for docnum in order.tolist():
+            stored = self.reader.stored_fields(docnum)
+            score = float(scores[docnum]) * (1 + self._in_heading(stored, query.text)) * _PRIOR.get(stored["type"], 1.0)
+            if stored["page"] not in best or score > best[stored["page"]][0]:
+                best[stored["page"]] = (score, docnum, stored)
+        chosen = sorted(best.values(), key=lambda found: (-found[0], found[2]["url"]))[: query.limit]
+        spans = self._spans({docnum: stored["language"] for _, docnum, stored in chosen}, by_language)
+        return tuple(self._hit(stored, score, spans.get(docnum, [])) for score, docnum, stored in chosen)
 
-    def _in_heading(self, hit: WhooshHit, text: str) -> float:
+    def _in_heading(self, stored: dict[str, str], text: str) -> float:
         """How much of the query a document's headings hold: all of it in the page's title counts 1, in
         its section's heading half as much. A page titled with the question ranks above one that
         mentions it (a heading field of its own would double what a query costs)."""
-        lang = hit["language"]
+        lang = stored["language"]
         asked = self._terms(lang, text)
         if not asked:
             return 0.0
-        title = self._terms(lang, hit.get("title", ""))
-        section = self._terms(lang, hit.get("section", "")) - title
+        title = self._terms(lang, stored.get("title", ""))
+        section = self._terms(lang, stored.get("section", "")) - title
         return (len(asked & title) + len(asked & section) / 2) / len(asked)
 
     def _terms(self, lang: str, text: str) -> frozenset[str]:
@@ -179,54 +190,87 @@ class WhooshSearcher:
             self.terms[key] = frozenset(token.text for token in self.analyzers[lang](text))
         return self.terms[key]
 
-    def _matching(self, query: Query_) -> set[int]:
-        """The documents a query matches, from its terms' posting lists (much faster than Whoosh's
-        matchers when thousands match, since nothing is scored). A phrase counts the documents that
-        hold all of its terms, wherever they stand: a count may be a little high, never a result."""
-        if isinstance(query, Term):
-            if (query.fieldname, query.text) not in self.reader:
-                return set()
-            return set(self.reader.postings(query.fieldname, query.text).all_ids())
-        if isinstance(query, (And, Phrase)):
-            parts = (
-                [self._matching(Term(query.fieldname, word)) for word in query.words]
-                if isinstance(query, Phrase)
-                else [self._matching(sub) for sub in query.subqueries]
-            )
-            return set.intersection(*parts) if parts else set()
-        if isinstance(query, Or):
-            return set().union(*(self._matching(sub) for sub in query.subqueries))
-        return set(query.docs(self.searcher))
-
     def _parser(self, lang: str) -> MultifieldParser:
         if lang not in self.parsers:
             fields = {field_name(lang, folded): _BOOSTS[folded] for folded in _folded_variants(lang)}
             # Any of the words, ranked by how many match: a question's words are spread over a section.
-            self.parsers[lang] = MultifieldParser(list(fields), self.index.schema, fieldboosts=fields, group=OrGroup)
+            parser = MultifieldParser(list(fields), self.index.schema, fieldboosts=fields, group=OrGroup)
+            parser.remove_plugin_class(FieldsPlugin)  # `title:x` is two words: the other fields are not for readers to ask
+            self.parsers[lang] = parser
         return self.parsers[lang]
 
-    def _hit(self, hit: WhooshHit, score: float) -> Hit:
-        title = f"{hit['title']} › {hit['section']}" if hit["section"] else hit["title"]
-        return Hit(hit["url"], title, hit["type"], hit["language"], self._snippet(hit, title), score)
+    def _hit(self, stored: dict[str, str], score: float, spans: list[tuple[int, int, str]]) -> Hit:
+        title = f"{stored['title']} › {stored['section']}" if stored["section"] else stored["title"]
+        snippet = marked(stored["content"], spans)
+        if not snippet:  # the query matches only the headings: the page's summary says what it is
+            snippet = html.escape(stored["summary"] or stored["content"][:WIDTH], quote=False).replace("\n", " ")
+        return Hit(stored["url"], title, stored["type"], stored["language"], snippet, score)
 
-    def _snippet(self, hit: WhooshHit, title: str) -> str:
-        hit.results.formatter = _Mark()
-        hit.results.fragmenter = highlight.ContextFragmenter(maxchars=_SNIPPET_CHARACTERS, surround=60)
-        field = field_name(hit["language"], _widest(hit["language"]))
-        for text in (hit["content"], title):
-            marked = hit.highlights(field, text=text, top=2) if text else ""
-            if marked:  # the matches in the text, else in the headings (a query may match only a title)
-                return str(marked).replace("\n", " ")
-        return html.escape(hit["summary"] or hit["content"][:_SNIPPET_CHARACTERS], quote=False).replace("\n", " ")
+    def _spans(self, languages: dict[int, str], by_language: dict[str, Query_]) -> dict[int, list[tuple[int, int, str]]]:
+        """Where the query's words stand in the text of each document (of the given languages), from the
+        characters its index keeps: one pass over each word's postings for all the documents."""
+        spans: dict[int, list[tuple[int, int, str]]] = {}
+        for lang in sorted(set(languages.values())):
+            documents = sorted(docnum for docnum, language in languages.items() if language == lang)
+            field = field_name(lang, _widest(lang))
+            for name, text in sorted(positive_terms(by_language[lang])):
+                if name != field or (name, text) not in self.reader:
+                    continue
+                postings = self.reader.postings(name, text)
+                for docnum in documents:
+                    postings.skip_to(docnum)
+                    if not postings.is_active():
+                        break
+                    if postings.id() == docnum:
+                        spans.setdefault(docnum, []).extend((start, end, text) for _, start, end in postings.value_as("characters"))
+        return spans
 
-    def _suggestion(self, by_language: dict[str, Query_], query: Query) -> str | None:
-        """ "Did you mean", from the spelling words of the languages asked (not of CJK scripts: their terms are pairs)."""
-        for lang, parsed in by_language.items():
+    def _suggestion(self, query: Query) -> str | None:
+        """ "Did you mean": the query with each word the index does not know replaced by the nearest one
+        it does (the most frequent of the nearest), in the first language asked that has one (not CJK
+        scripts: their terms are pairs)."""
+        for lang in self.languages:
             if query.asks(lang) and not is_cjk(lang):
-                corrected = self.searcher.correct_query(parsed, query.text)
-                if corrected.query != parsed:
-                    return str(corrected.string)
+                corrector: Corrector = self.searcher.corrector(field_name(lang, _folded_variants(lang)[0]))  # its spelling words
+                corrected = _WORD.sub(partial(_nearest, corrector), query.text)
+                if corrected != query.text:
+                    return corrected
         return None
+
+
+class _Pages:
+    """Which page (or listed item) each document is part of, and each page's type and language, as
+    arrays: the facets and totals count pages, not documents, without reading a stored field."""
+
+    def __init__(self, page_of: list[str], type_of: list[str], language_of: list[str]) -> None:
+        pages, first, self.page_code = np.unique(np.array(page_of, dtype=object), return_index=True, return_inverse=True)
+        self.types, type_code = np.unique(np.array(type_of, dtype=object), return_inverse=True)
+        self.langs, language_code = np.unique(np.array(language_of, dtype=object), return_inverse=True)
+        self.page_type, self.page_language = type_code[first], language_code[first]  # a page's first document's
+
+    def of(self, documents: Mask) -> NDArray[np.int64]:
+        """The pages of the documents in the mask."""
+        return np.unique(self.page_code[documents])
+
+    def wanted(self, query: Query) -> Mask:
+        """The pages the query's filters keep (by page number)."""
+        asked = np.array([query.asks(str(lang)) for lang in self.langs], dtype=bool)[self.page_language]
+        return asked if query.type is None else asked & (self.types[self.page_type] == query.type)
+
+    @staticmethod
+    def count(pages: NDArray[np.int64], code_of: NDArray[np.int64], names: NDArray[np.object_]) -> dict[str, int]:
+        counts = np.bincount(code_of[pages], minlength=len(names))
+        return {str(names[code]): int(counts[code]) for code in range(len(names)) if counts[code]}
+
+
+def _nearest(corrector: Corrector, match: re.Match[str]) -> str:
+    """The index's word nearest to a word: itself when known, else one edit away, else two."""
+    word = match.group()
+    for distance in (1, 2):
+        found = corrector.suggest(word.lower(), limit=1, maxdist=distance)
+        if found:
+            return word if found[0] == word.lower() else str(found[0])
+    return word
 
 
 def _folded_variants(lang: str) -> tuple[bool, ...]:
