@@ -356,6 +356,79 @@ def search_service_command(region: str, root: Path | None, listen: str, workers:
     serve(region, folder, host, int(port), threads, workers)
 
 
+@main.command("nginx")
+@click.option("--region", required=True, help="The region to serve.")
+@click.option(
+    "--dist", "dist", type=click.Path(file_okay=False, path_type=Path), default="dist", show_default=True, help="The built output."
+)
+@click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path),
+    help="Where nginx finds the region's files (default DIST/<region>; a published region's `current` link).",
+)  # fmt: skip
+@click.option("--listen", help="HOST:PORT of the server. Default: the region's serving.listen.")
+@click.option("--auth-url", help="The sign-in's check. Default: the region's serving.auth_url.")
+@click.option("--signin-url", help="Where a request without a session goes. Default: the region's serving.signin_url.")
+@click.option("--search-url", help="The search service. Default: the region's serving.search_url.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The file to write. Default: standard output.")
+@partners_option
+@project_option
+def nginx_command(
+    region: str,
+    dist: Path,
+    root: Path | None,
+    listen: str | None,
+    auth_url: str | None,
+    signin_url: str | None,
+    search_url: str | None,
+    out: Path | None,
+    partners_dir: Path | None,
+    project: Path,
+) -> None:
+    """Write the nginx configuration that serves one built region to signed-in partners.
+
+    One file for nginx's http context (a server and the maps it needs, named after the region so that
+    several regions' files share one http block): `events {} http { include /etc/nginx/mime.types;
+    include FILE; }`. Every request is checked with the sign-in (auth_request); its X-Partner-Tier
+    picks the tier's tree, with X-Partner-Id the partner's own kit at /<region>/kit/; the search
+    service gets the tier from the sign-in alone. The contract is in the README (Serving a region).
+    """
+    from dataclasses import replace
+
+    from .features.partners import load_partners
+    from .load.program import LISTEN, SERVER_URL
+    from .release.nginx import nginx_config, site_of
+
+    report = Report()
+    program = load_program(project.resolve(), report)
+    if program is None:
+        _finish(report, strict=False)
+        return
+    if region not in (regions := [r.id for r in program.regions]):
+        raise click.UsageError(f"--region: unknown region '{region}' (expected one of: {', '.join(regions)})")
+    given = {"listen": listen, "auth_url": auth_url, "signin_url": signin_url, "search_url": search_url}
+    for name, value in given.items():
+        pattern = LISTEN if name == "listen" else SERVER_URL
+        if value is not None and not pattern.fullmatch(value):
+            raise click.UsageError(f"--{name.replace('_', '-')}: '{value}' is not a plain {'HOST:PORT' if name == 'listen' else 'http(s) URL'}")
+    serving = replace(program.region(region).serving, **{name: value for name, value in given.items() if value is not None})
+    if not serving.auth_url:
+        raise click.UsageError(f"no sign-in to ask: give --auth-url or set regions.{region}.serving.auth_url in partners/program.yml")
+    partners = load_partners(partners_dir or project.resolve() / "partners", "partners/", program, report)
+    site = site_of(program, program.region(region), partners, (root or dist / region).absolute(), serving, report)
+    _finish(report, strict=False)
+    if site is None:
+        sys.exit(1)
+    text = nginx_config(site)
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(out)  # never a half-written configuration for nginx to reload
+    click.echo(f"partnerkb: wrote the nginx configuration of region {region} to {out}; check it with `nginx -t`", err=True)
+
+
 @main.group("version")
 def version_group() -> None:
     """Manage the versions of the docs."""

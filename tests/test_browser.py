@@ -286,7 +286,7 @@ def test_partner_dashboard_in_the_browser(browser, served: str, example_dist: Pa
 def served_with_search(example_dist: Path) -> Iterator[tuple[str, dict[str, object]]]:
     """dist/ over HTTP with an access layer's stand-in in front of apac's search service: a request
     for `<region>/<tier>/api/search` goes to the service with that tier in X-Partner-Tier."""
-    from test_search_service import Service
+    from servers import Service
 
     state: dict[str, object] = {"service": Service(example_dist / "apac", region="apac")}
 

@@ -4,59 +4,17 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import Service
 
-from conftest import REPO, copy_portal, run
+from conftest import copy_portal, run
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Service:
-    def __init__(self, root: Path, region: str = "eu") -> None:
-        self.port = free_port()
-        command = [sys.executable, "-m", "builder", "search-service", "--region", region, "--root", str(root)]
-        self.log = root.parent / f"service-{self.port}.log"  # a file: a pipe nobody reads would fill and block it
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen([*command, "--listen", f"127.0.0.1:{self.port}"], cwd=REPO, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                self.get("/api/health")
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.process.kill()
-        raise AssertionError(f"the service did not start: {self.log.read_text()}")
-
-    def get(self, path: str, tier: str | None = None) -> tuple[int, dict[str, object], dict[str, str]]:
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", headers={"X-Partner-Tier": tier} if tier else {})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, json.loads(response.read()), dict(response.headers)
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read()), dict(error.headers)
-
-    def stop(self) -> str:
-        """Stop it; what it logged."""
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        return self.log.read_text(encoding="utf-8", errors="replace")
 
 
 @pytest.fixture(scope="module")

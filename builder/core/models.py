@@ -65,6 +65,24 @@ class Gating:
 
 
 @dataclass(frozen=True)
+class Serving:
+    """How a region is served (its `serving:` in partners/program.yml): behind nginx, which asks the sign-in
+    service (`auth_url`) about every request, and with the search box on the search service when `search`."""
+
+    listen: str = "127.0.0.1:8080"  # HOST:PORT of nginx's server for the region
+    auth_url: str = ""  # the sign-in's check; "" : not served behind a sign-in (no links to a partner's kit)
+    auth_timeout: float = 2.0  # seconds the check may take before nginx answers 504
+    signin_url: str = ""  # where a request without a session goes, the original URL appended
+    search_url: str = "http://127.0.0.1:8300"  # the search service (`partnerkb search-service`)
+    search: bool = False  # the search box asks the search service (the static index is its fallback)
+
+    @property
+    def signed_in(self) -> bool:
+        """True when every reader is a signed-in partner, so the portal can link to its own kit."""
+        return bool(self.auth_url)
+
+
+@dataclass(frozen=True)
 class Region:
     """A deploy unit: its languages (the first is the default), currency, notice and URL."""
 
@@ -75,7 +93,7 @@ class Region:
     notice: str
     base_url: str
     price_books: tuple[str, ...] = ()  # currencies offered besides `currency`
-    search_service: bool = False  # the search box asks the region's search service (the static index is its fallback)
+    serving: Serving = Serving()
 
     @property
     def default_language(self) -> str:

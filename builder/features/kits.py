@@ -112,6 +112,8 @@ def _common(partner: Partner, locale: Locale) -> dict[str, Any]:
         "tier_name": locale.t(f"tiers.{partner.tier.id}"),
         "primary": partner.colors["primary"],
         "secondary": partner.colors["secondary"],
+        # Served behind the sign-in, the kit is /<region>/kit/ and the portal's default version /<region>/.
+        "portal": "../" if partner.region.serving.signed_in else "",
     }
 
 

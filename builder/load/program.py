@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..core.models import Program, Region, Tier, Version
+from ..core.models import Program, Region, Serving, Tier, Version
 from ..core.problems import Report, Scope
 from ..core.schema import Entry, Field, Read, Schema, describe, read_percentage, read_url
 from ..core.yamlio import YamlList, YamlMap, load_yaml, read_text
@@ -94,8 +94,54 @@ REQUIREMENT_FIELDS = Schema(
 
 TARGETS = ("sourced_revenue", "points", "csat", "registered_deals")
 
+# What nginx's configuration can hold as a plain word: no spaces, quotes, `;`, braces or `$` (a variable).
+SERVER_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~:/?&=%+-]*)?")
+LISTEN = re.compile(r"(?P<host>\[[0-9A-Fa-f:]+\]|[A-Za-z0-9.-]+):(?P<port>[0-9]{1,5})")
+
+
+def _read_server_url(entry: Entry, key: str, value: str) -> str:
+    if not SERVER_URL.fullmatch(value):
+        entry.error(key, "unsafe-url", f"expected an http(s) URL of letters, digits and - . _ ~ : / ? & = % +, got {describe(value)}")
+    return value
+
+
+def _read_listen(entry: Entry, key: str, value: str) -> str:
+    match = LISTEN.fullmatch(value)
+    if not match or not 0 < int(match["port"]) < 65536:
+        entry.error(key, "serving-listen", f"expected HOST:PORT (127.0.0.1:8080), got {describe(value)}")
+    return value
+
+
+def _read_timeout(entry: Entry, key: str, value: int) -> float:
+    if not 1 <= value <= 60:
+        entry.error(key, "serving-timeout", f"expected 1 to 60 seconds, got {describe(value)}")
+    return float(value)
+
+
+DEFAULT_SERVING = Serving()
 SERVING_FIELDS = Schema(
     "program",
+    Field("listen", str, f"HOST:PORT of the region's nginx server (default `{DEFAULT_SERVING.listen}`).", read=_read_listen),
+    Field(
+        "auth_url",
+        str,
+        "The sign-in's check, asked by nginx about every request (the contract: README, Serving a region). "
+        "With it the portal links each partner to its kit.",
+        read=_read_server_url,
+    ),
+    Field("auth_timeout", int, "Seconds the check may take before nginx answers 504 (default 2).", read=_read_timeout),
+    Field(
+        "signin_url",
+        str,
+        "Where a request without a session is sent, with its URL appended (`…/oauth2/start?rd=`); none: a plain 401.",
+        read=_read_server_url,
+    ),
+    Field(
+        "search_url",
+        str,
+        f"The region's search service (`partnerkb search-service`, default `{DEFAULT_SERVING.search_url}`).",
+        read=_read_server_url,
+    ),
     Field(
         "search",
         bool,
@@ -104,9 +150,12 @@ SERVING_FIELDS = Schema(
 )
 
 
-def _read_serving(entry: Entry, key: str, value: YamlMap) -> bool:
+def _read_serving(entry: Entry, key: str, value: YamlMap) -> Serving:
     serving = entry.child(value, entry.label(key), entry.line_of(key))
-    return bool(SERVING_FIELDS.read(serving) and serving.values["search"])
+    if not SERVING_FIELDS.read(serving):
+        return DEFAULT_SERVING
+    given = {name: found for name, found in serving.values.items() if name in value}
+    return Serving(**given)
 
 
 REGION_FIELDS = Schema(
@@ -126,7 +175,7 @@ REGION_FIELDS = Schema(
     Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currency),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
     Field("base_url", str, "Public URL of the region's portal (https).", required=True, read=read_url),
-    Field("serving", dict, "How the region is served: `search`, below.", read=_read_serving, attr="search_service", default=False),
+    Field("serving", dict, "How the region is served: nginx, its sign-in and search service, below.", read=_read_serving, default=DEFAULT_SERVING),
 )
 
 VERSION_FIELDS = Schema(

@@ -43,6 +43,8 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
             "version_outdated": locale.t("version.outdated"),
             "version_current": locale.t("version.current"),
+            "kit": locale.t("kit.title"),
+            "dashboard": locale.t("kit.dashboard"),
             "search": {
                 "results": locale.t("search.results", count="{count}"),
                 "all": locale.t("search.all"),
@@ -56,7 +58,8 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
         "default_language": default,
         "labels": labels,
         "page_tiers": _page_tiers(project, variant),
-        "search_service": variant.region.search_service,
+        "search_service": variant.region.serving.search,
+        "kit": variant.region.serving.signed_in,
         "version": variant.version.name,
     }
 
