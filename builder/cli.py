@@ -409,7 +409,9 @@ def nginx_command(
     for name, value in given.items():
         pattern = LISTEN if name == "listen" else SERVER_URL
         if value is not None and not pattern.fullmatch(value):
-            raise click.UsageError(f"--{name.replace('_', '-')}: '{value}' is not a plain {'HOST:PORT' if name == 'listen' else 'http(s) URL'}")
+            raise click.UsageError(
+                f"--{name.replace('_', '-')}: '{value}' is not a plain {'HOST:PORT' if name == 'listen' else 'http(s) URL'}"
+            )
     serving = replace(program.region(region).serving, **{name: value for name, value in given.items() if value is not None})
     if not serving.auth_url:
         raise click.UsageError(f"no sign-in to ask: give --auth-url or set regions.{region}.serving.auth_url in partners/program.yml")

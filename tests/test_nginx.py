@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from servers import Nginx, Service, Session, SignIn, free_port
 
 from conftest import TINY, copy_portal, edit, run
-from servers import Nginx, Service, Session, SignIn, free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.nginx]
 
@@ -72,6 +72,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     on the search service."""
     root = tmp_path_factory.mktemp("served")
     project = copy_portal(TINY, root / "tiny")
+    edit(project, "mkdocs.yml", "  name: material\n", "  name: material\n  font: false\n")
     for region in ("na", "eu"):
         edit(project, "partners/program.yml", f"base_url: https://partners.example.com/{region}/\n",
              f"base_url: https://partners.example.com/{region}/{SERVING}")  # fmt: skip
@@ -218,7 +219,10 @@ def test_responses_are_private_typed_and_under_a_strict_policy(site: Site) -> No
     page = site.get("eu", "/eu/1.0/guide/", "gold").headers
     assert page["cache-control"] == "private, no-cache"
     assert page["x-content-type-options"] == "nosniff" and page["referrer-policy"] == "strict-origin-when-cross-origin"
-    assert "script-src 'self';" in page["content-security-policy"] and "unsafe-inline" not in page["content-security-policy"].split("style-src")[0]
+    assert (
+        "script-src 'self';" in page["content-security-policy"]
+        and "unsafe-inline" not in page["content-security-policy"].split("style-src")[0]
+    )
     assert page["content-type"] == "text/html; charset=utf-8"
     bundle = next((site.dist / "eu" / "gold" / "1.0" / "assets" / "javascripts").glob("bundle.*.min.js")).name
     asset = site.get("eu", f"/eu/1.0/assets/javascripts/{bundle}", "gold").headers
@@ -282,7 +286,13 @@ def test_the_live_site_holds_nothing_above_each_tier(site: Site, tmp_path: Path)
     checked = check_project(site.project, Report())
     assert checked is not None
     audits = audit_output(checked.project, live, live)
-    assert sorted(a.name for a in audits) == ["eu/gold/1.0", "eu/partners/kleinsoft", "eu/partners/rheinwerk", "eu/registered/1.0", "eu/silver/1.0"]
+    assert sorted(a.name for a in audits) == [
+        "eu/gold/1.0",
+        "eu/partners/kleinsoft",
+        "eu/partners/rheinwerk",
+        "eu/registered/1.0",
+        "eu/silver/1.0",
+    ]
     problems = [str(p) for a in audits for p in a.problems]
     assert problems == []
 
@@ -304,3 +314,49 @@ def test_the_configuration_refuses_what_it_cannot_serve_safely(site: Site, tmp_p
     assert code == 1 and "partners/program.yml:" in output and "version 'kit'" in output, output
     code, output = run("nginx", "--region", "eu", "--project", str(site.project), "--dist", str(tmp_path / "nothing"))
     assert code == 1 and "manifest.json:1:" in output and "build the region first" in output, output
+
+
+@pytest.mark.browser
+def test_partners_browse_search_and_reach_their_kit_through_nginx_under_the_policy(browser, site: Site) -> None:  # type: ignore[no-untyped-def]
+    """Two partners in Chromium, signed in through the test sign-in: each searches its own tier on the search
+    service, gold goes to its kit and back, and no page breaks the Content-Security-Policy or fails to load."""
+    base = f"http://127.0.0.1:{site.ports['eu']}"
+    for session, vault_found in (("gold", True), ("silver", False)):
+        context = browser.new_context()
+        context.add_cookies([{"name": "session", "value": session, "url": base}])
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("console", lambda message: problems.append(f"{page.url}: {message.text}") if message.type == "error" else None)  # noqa: B023
+        page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))  # noqa: B023
+        page.on("response", lambda response: problems.append(f"{response.status}: {response.url}") if response.status >= 400 else None)  # noqa: B023
+        page.add_init_script(
+            "document.addEventListener('securitypolicyviolation', e => console.error('CSP: ' + e.violatedDirective + ' ' + e.blockedURI))"
+        )
+        page.goto(f"{base}/eu/1.0/guide/")
+        assert page.locator(".pkb-badge").inner_text().lower().startswith(session)
+        page.locator("input.md-search__input").click()
+        page.locator("input.md-search__input").fill("obsidian")
+        page.locator(".pkb-search__meta").wait_for(timeout=30000)
+        hrefs = [link.get_attribute("href") for link in page.locator("a.pkb-search__result").all()]
+        assert any("vault" in (href or "") for href in hrefs) == vault_found, hrefs
+        if session == "gold":
+            page.goto(f"{base}/eu/1.0/")
+            page.locator(".pkb-kit a").first.click()
+            page.wait_for_url(f"{base}/eu/kit/")
+            assert "Rheinwerk Kanarien" in page.locator("header").inner_text()
+            page.locator("nav a", has_text="Dashboard").click()
+            page.wait_for_url(f"{base}/eu/kit/dashboard.html")
+            page.locator("nav a", has_text="Partnerportal").click()  # Rheinwerk reads German
+            page.wait_for_url(f"{base}/eu/1.0/")
+        else:
+            answer = page.goto(f"{base}/eu/1.0/vault/")
+            assert answer is not None and answer.status == 404
+            assert page.locator(".md-header").is_visible() and page.evaluate("document.styleSheets.length") > 1  # themed, styled
+            problems = [p for p in problems if not p.endswith("/eu/1.0/vault/")]  # the page itself, as expected
+        page.wait_for_load_state("networkidle")
+        # Material looks for a sitemap beside each alternate-language link of a page, where the i18n plugin's
+        # links are pages rather than language roots: a fault of the theme, not of the access rules.
+        # (The console's "Failed to load resource" repeats, without its URL, a response listed above.)
+        problems = [p for p in problems if not p.endswith("/sitemap.xml") and "Failed to load resource" not in p]
+        assert problems == [], "\n".join(problems)
+        context.close()

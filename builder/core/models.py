@@ -71,7 +71,7 @@ class Serving:
 
     listen: str = "127.0.0.1:8080"  # HOST:PORT of nginx's server for the region
     auth_url: str = ""  # the sign-in's check; "" : not served behind a sign-in (no links to a partner's kit)
-    auth_timeout: float = 2.0  # seconds the check may take before nginx answers 504
+    auth_timeout: float = 2.0  # seconds the check may take before nginx answers 500
     signin_url: str = ""  # where a request without a session goes, the original URL appended
     search_url: str = "http://127.0.0.1:8300"  # the search service (`partnerkb search-service`)
     search: bool = False  # the search box asks the search service (the static index is its fallback)

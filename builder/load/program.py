@@ -129,7 +129,7 @@ SERVING_FIELDS = Schema(
         "With it the portal links each partner to its kit.",
         read=_read_server_url,
     ),
-    Field("auth_timeout", int, "Seconds the check may take before nginx answers 504 (default 2).", read=_read_timeout),
+    Field("auth_timeout", int, "Seconds the check may take; nginx answers 500 after them (default 2).", read=_read_timeout),
     Field(
         "signin_url",
         str,
@@ -175,7 +175,13 @@ REGION_FIELDS = Schema(
     Field("price_books", list, "Further currencies the region's price lists offer (`[JPY]`).", items=str, read=_read_currency),
     Field("notice", str, "Key under `notices:` in locales/*.yml of the legal notice shown on every page.", required=True),
     Field("base_url", str, "Public URL of the region's portal (https).", required=True, read=read_url),
-    Field("serving", dict, "How the region is served: nginx, its sign-in and search service, below.", read=_read_serving, default=DEFAULT_SERVING),
+    Field(
+        "serving",
+        dict,
+        "How the region is served: nginx, its sign-in and search service, below.",
+        read=_read_serving,
+        default=DEFAULT_SERVING,
+    ),
 )
 
 VERSION_FIELDS = Schema(

@@ -70,9 +70,7 @@ class Site:
         return f"pkb_{self.region.id}"
 
 
-def site_of(
-    program: Program, region: Region, partners: Iterable[Partner], root: Path, serving: Serving, report: Reporter
-) -> Site | None:
+def site_of(program: Program, region: Region, partners: Iterable[Partner], root: Path, serving: Serving, report: Reporter) -> Site | None:
     """The site of a built region in `root`, from its manifest; None (with located errors) when nginx could not
     serve it safely."""
     manifest_path = root / "manifest.json"
@@ -100,7 +98,12 @@ def site_of(
     for version in program.versions:
         for name in (version.name, *version.aliases):
             if name in RESERVED:
-                error("partners/program.yml", version.line, "nginx-name", f"version '{name}': the name is the portal's own ({', '.join(RESERVED)})")
+                error(
+                    "partners/program.yml",
+                    version.line,
+                    "nginx-name",
+                    f"version '{name}': the name is the portal's own ({', '.join(RESERVED)})",
+                )
     for path, _ in files:
         last = path.rsplit("/", 1)[-1]
         if not _FILE.fullmatch(path) or "." not in last:
@@ -276,7 +279,9 @@ def _tree_locations(site: Site) -> list[str]:
     p = re.escape(prefix)
     versions = "|".join(re.escape(v) for v in site.versions)
     lines = _location(f"= {prefix}", f"return 302 {prefix}{site.versions[0]}/;")
-    lines += _serving(site, f"= {prefix}versions.json", f"set ${n}_v {site.versions[0]};", f"root ${n}_tree;", "try_files /versions.json =404;")
+    lines += _serving(
+        site, f"= {prefix}versions.json", f"set ${n}_v {site.versions[0]};", f"root ${n}_tree;", "try_files /versions.json =404;"
+    )
     for alias, version in site.aliases:
         lines += _location(f"= {prefix}{alias}", f"return 302 {prefix}{version}/;")
         lines += _location(f'~ "^{p}{re.escape(alias)}/(?<{n}_rest>(?:{SEGMENT}/)*(?:{SEGMENT})?)\\z"',

@@ -146,6 +146,15 @@ def check_base_config(project: Project, variant: Variant, report: Report) -> Non
             "mkdocs-nav",
             "nav: partnerkb builds each variant's navigation from content/ (a fixed nav would name gated pages to every tier); remove it",
         )
+    theme = base.get("theme")
+    served = any(region.serving.signed_in for region in project.program.regions)
+    if served and not (isinstance(theme, dict) and theme.get("font") is False):
+        report.warn(
+            "mkdocs.yml",
+            _line_of_key(project.root / "mkdocs.yml", "theme"),
+            "serving-font",
+            "theme: Material loads its fonts from Google, which the served portal's Content-Security-Policy refuses; set font: false",
+        )
     for name in extensions_of(base)[0]:
         if name in _INCLUDING_EXTENSIONS:
             report.error(
