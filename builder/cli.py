@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ from rich.progress import Progress, TaskID
 
 from . import __version__
 from .build import Counted, Event, Selection, SelectionError, build, check_project
-from .core.models import Program, Version
+from .core.models import Program, Region, Serving, Version
 from .core.paths import search_index
 from .core.problems import Report, Severity
 from .load.freeze import freeze
@@ -298,11 +299,14 @@ def search_command(
         click.echo(f"Did you mean: {results.suggestion}")
 
 
+def _known_region(program: Program, region: str) -> None:
+    if region not in (regions := [r.id for r in program.regions]):
+        raise click.UsageError(f"--region: unknown region '{region}' (expected one of: {', '.join(regions)})")
+
+
 def _search_target(program: Program, region: str, tier: str, version: str | None, locale: str | None, kind: str | None) -> Version:
     """The version to search; a region, tier, version, locale or type the program does not know is a usage error."""
-    regions = [r.id for r in program.regions]
-    if region not in regions:
-        raise click.UsageError(f"--region: unknown region '{region}' (expected one of: {', '.join(regions)})")
+    _known_region(program, region)
     if tier not in (tiers := [t.id for t in program.tiers]):
         raise click.UsageError(f"--tier: unknown tier '{tier}' (expected one of: {', '.join(tiers)})")
     languages = program.region(region).languages
@@ -392,10 +396,7 @@ def nginx_command(
     picks the tier's tree, with X-Partner-Id the partner's own kit at /<region>/kit/; the search
     service gets the tier from the sign-in alone. The contract is in the README (Serving a region).
     """
-    from dataclasses import replace
-
     from .features.partners import load_partners
-    from .load.program import LISTEN, SERVER_URL
     from .release.nginx import nginx_config, site_of
 
     report = Report()
@@ -403,18 +404,8 @@ def nginx_command(
     if program is None:
         _finish(report, strict=False)
         return
-    if region not in (regions := [r.id for r in program.regions]):
-        raise click.UsageError(f"--region: unknown region '{region}' (expected one of: {', '.join(regions)})")
-    given = {"listen": listen, "auth_url": auth_url, "signin_url": signin_url, "search_url": search_url}
-    for name, value in given.items():
-        pattern = LISTEN if name == "listen" else SERVER_URL
-        if value is not None and not pattern.fullmatch(value):
-            raise click.UsageError(
-                f"--{name.replace('_', '-')}: '{value}' is not a plain {'HOST:PORT' if name == 'listen' else 'http(s) URL'}"
-            )
-    serving = replace(program.region(region).serving, **{name: value for name, value in given.items() if value is not None})
-    if not serving.auth_url:
-        raise click.UsageError(f"no sign-in to ask: give --auth-url or set regions.{region}.serving.auth_url in partners/program.yml")
+    _known_region(program, region)
+    serving = _served_as(program.region(region), listen, auth_url, signin_url, search_url)
     partners = load_partners(partners_dir or project.resolve() / "partners", "partners/", program, report)
     site = site_of(program, program.region(region), partners, (root or dist / region).absolute(), serving, report)
     _finish(report, strict=False)
@@ -429,6 +420,28 @@ def nginx_command(
     partial.write_text(text, encoding="utf-8")
     partial.replace(out)  # never a half-written configuration for nginx to reload
     click.echo(f"partnerkb: wrote the nginx configuration of region {region} to {out}; check it with `nginx -t`", err=True)
+
+
+def _served_as(region: Region, listen: str | None, auth_url: str | None, signin_url: str | None, search_url: str | None) -> Serving:
+    """The region's `serving:` with the command line's values in place of its own, each checked as the program's are."""
+    from .load.program import LISTEN, SERVER_URL
+
+    given = {"listen": listen, "auth_url": auth_url, "signin_url": signin_url, "search_url": search_url}
+    for name, value in given.items():
+        pattern, kind = (LISTEN, "HOST:PORT") if name == "listen" else (SERVER_URL, "http(s) URL")
+        if value is not None and not pattern.fullmatch(value):
+            raise click.UsageError(f"--{name.replace('_', '-')}: '{value}' is not a plain {kind}")
+    configured = region.serving
+    serving = replace(
+        configured,
+        listen=listen or configured.listen,
+        auth_url=auth_url or configured.auth_url,
+        signin_url=signin_url or configured.signin_url,
+        search_url=search_url or configured.search_url,
+    )
+    if not serving.auth_url:
+        raise click.UsageError(f"no sign-in to ask: give --auth-url or set regions.{region.id}.serving.auth_url in partners/program.yml")
+    return serving
 
 
 @main.group("version")

@@ -128,7 +128,7 @@ class SignIn:
 class Nginx:
     """Debian's nginx on loopback, in its own folder (`-p`), serving the included configuration files."""
 
-    def __init__(self, folder: Path, *configs: Path) -> None:
+    def __init__(self, folder: Path, *configs: Path, extra: str = "") -> None:
         if not Path(NGINX).exists():
             skip_or_fail("nginx is not installed (apt-get install nginx-light)")
         self.folder = folder
@@ -139,7 +139,7 @@ class Nginx:
         (folder / "nginx.conf").write_text(
             f"{user}daemon off;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log;\nevents {{}}\n"
             f"http {{\n    access_log off;\n    client_body_temp_path {folder}/body;\n    proxy_temp_path {folder}/proxy;\n"
-            f"    include /etc/nginx/mime.types;\n    {includes}\n}}\n",
+            f"    include /etc/nginx/mime.types;\n    {includes}\n{extra}}}\n",
             encoding="utf-8",
         )
         self.command = [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(folder / "nginx.conf")]
