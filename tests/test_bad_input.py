@@ -20,6 +20,7 @@ def page(front: str, body: str = "# Title\n\nBody text.\n") -> str:
 
 
 PROGRAM = (Path(__file__).parent / "fixtures/tiny/partners/program.yml").read_text(encoding="utf-8")
+EU_URL = "    base_url: https://partners.example.com/eu/\n"
 
 GERMAN = (Path(__file__).parent / "fixtures/tiny/locales/de.yml").read_text(encoding="utf-8")
 MKDOCS = (Path(__file__).parent / "fixtures/tiny/mkdocs.yml").read_text(encoding="utf-8")
@@ -146,6 +147,27 @@ CASES = {
         "content/guide.de.md",
         page("title: Leitfaden\ntier: gold\n"),
         "content/guide.de.md:3: tier: a translation inherits 'tier' from 'content/guide.md'; remove it here or make it equal",
+    ),
+    "a serving URL nginx would read a variable in": (
+        "partners/program.yml",
+        PROGRAM.replace(EU_URL, f"{EU_URL}    serving:\n      auth_url: http://127.0.0.1:4180/$host\n"),
+        "partners/program.yml:27: regions.eu.serving.auth_url: expected an http(s) URL of letters, digits and - . _ ~ : / ? & = % +, "
+        "got 'http://127.0.0.1:4180/$host'",
+    ),
+    "a sign-in timeout out of range": (
+        "partners/program.yml",
+        PROGRAM.replace(EU_URL, f"{EU_URL}    serving:\n      auth_timeout: 0\n"),
+        "partners/program.yml:27: regions.eu.serving.auth_timeout: expected 1 to 60 seconds, got 0",
+    ),
+    "a version alias named like the kit's URL": (
+        "partners/program.yml",
+        PROGRAM.replace("aliases: [latest]", "aliases: [kit]"),
+        "partners/program.yml:30: versions[0].aliases: 'kit' is the portal's own name (its URLs: kit, api); choose another",
+    ),
+    "a tier id that is no folder name": (
+        "partners/program.yml",
+        PROGRAM.replace("  - id: silver", "  - id: silver tier"),
+        "partners/program.yml:5: tiers[1].id: 'silver tier': expected letters, digits, '.', '_' or '-'",
     ),
     "stray closing fence": (
         "content/bad.md",

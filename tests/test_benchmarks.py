@@ -19,7 +19,18 @@ BENCHMARKS = [
     ("service.py", ["--documents", "40", "--seconds", "1", "--connections", "2"], "| synthetic 40 | common words | 2 |"),
     (
         "nginx.py",
-        ["--project", "tests/fixtures/tiny", "--dist", "tests/perf/out/nginx-tiny", "--page", "/eu/1.0/guide/", "--seconds", "1", "--connections", "2"],
+        [
+            "--project",
+            "tests/fixtures/tiny",
+            "--dist",
+            "tests/perf/out/nginx-tiny",
+            "--page",
+            "/eu/1.0/guide/",
+            "--seconds",
+            "1",
+            "--connections",
+            "2",
+        ],
         "| with the sign-in's check |",
     ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..core.models import Program, Region, Serving, Tier, Version
@@ -16,6 +17,12 @@ PROGRAM_FILE = "partners/program.yml"
 VERSION_SOURCES = ("worktree", "git", "snapshot")
 
 VERSION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+TIER_ID = VERSION_NAME  # a folder name and a word in nginx's configuration
+REGION_ID = re.compile(r"[A-Za-z0-9_]+")  # a folder name and part of nginx's variable names
+# The names below a region's URL that are the portal's own, not versions: a partner's kit, the search API.
+RESERVED_NAMES = ("kit", "api")
+# The path of a served region's base_url: folders of plain names, which nginx's locations match.
+_SERVED_PATH = re.compile(r"/(?:[A-Za-z0-9_-][A-Za-z0-9._-]*/)*")
 
 _LANGUAGE = re.compile(r"[a-z]{2}(-[A-Z]{2})?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -230,6 +237,9 @@ def _load_tiers(program: Entry) -> tuple[Tier, ...]:
         if not TIER_FIELDS.read(entry):
             continue
         values = entry.values
+        if not TIER_ID.fullmatch(values["id"]):
+            entry.error("id", "tier-id", f"'{values['id']}': expected letters, digits, '.', '_' or '-'")
+            continue
         if any(t.id == values["id"] for t in tiers):
             entry.error("", "duplicate-tier", f"tier '{values['id']}' is defined twice", entry.line_of("id"))
             continue
@@ -255,6 +265,11 @@ def _load_regions(program: Entry, default_language: str) -> tuple[Region, ...]:
         languages = entry.values["languages"]
         if not languages or languages[0] != default_language:
             entry.error("languages", "region-default-language", f"must start with the default language '{default_language}'")
+        if not REGION_ID.fullmatch(str(region_id)):
+            entry.error("", "region-id", f"'{region_id}': expected letters, digits or '_'")
+        if entry.values["serving"].signed_in and not _SERVED_PATH.fullmatch(urlsplit(entry.values["base_url"]).path or "/"):
+            message = "a served region's path must be folders of letters, digits, '.', '_' or '-', ending in '/'"
+            entry.error("base_url", "serving-base-url", message)
         regions.append(Region(str(region_id), **entry.values))
     if not items:
         program.error("regions", "no-regions", "at least one region is needed", items.line)
@@ -281,6 +296,10 @@ def _load_versions(program: Entry) -> tuple[Version, ...]:
         for name in names:
             if not VERSION_NAME.fullmatch(name):
                 entry.error("", "version-name", f"'{name}': expected letters, digits, '.', '_' or '-'")
+            if name in RESERVED_NAMES:
+                key = "name" if name == values["name"] else "aliases"
+                message = f"'{name}' is the portal's own name (its URLs: {', '.join(RESERVED_NAMES)}); choose another"
+                entry.error(key, "version-name", message)
             if any(name == v.name or name in v.aliases for v in versions) or names.count(name) > 1:
                 entry.error("", "duplicate-version", f"the name '{name}' is used twice")
         versions.append(Version(**values, line=entry.line_of("ref" if ref else "source")))

@@ -20,16 +20,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core.models import Program, Region, Serving
-from ..core.problems import Reporter
+from ..core.problems import Reporter, Scope
 from ..features.partners import Partner
 
 # A segment of a served path: no leading dot (so no `..`), nothing nginx or a shell would read twice.
 SEGMENT = r"[A-Za-z0-9_-][A-Za-z0-9._-]*"
 _FILE = re.compile(rf"(?:{SEGMENT}/)*{SEGMENT}")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
-_REGION_ID = re.compile(r"[A-Za-z0-9_]+")
-# The names below a region's path that are not versions.
-RESERVED = ("kit", "api", "_pkb", "versions.json")
 # A root that can never exist (/dev/null is not a folder): where a request that the maps deny looks.
 DENIED_ROOT = "/dev/null/partnerkb-denied"
 HASHED_ASSET = r"\.[0-9a-f]{8}\.min\.(?:js|css)\z"
@@ -72,51 +68,30 @@ class Site:
 
 def site_of(program: Program, region: Region, partners: Iterable[Partner], root: Path, serving: Serving, report: Reporter) -> Site | None:
     """The site of a built region in `root`, from its manifest; None (with located errors) when nginx could not
-    serve it safely."""
+    serve it safely. The program's names are checked when it is loaded (tiers, regions, versions)."""
     manifest_path = root / "manifest.json"
     shown = manifest_path.as_posix()
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = [(entry["path"], entry.get("partner")) for entry in manifest["files"]]
+        text = manifest_path.read_text(encoding="utf-8")
+        files = [(entry["path"], entry.get("partner")) for entry in json.loads(text)["files"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         report.error(shown, 1, "nginx-manifest", f"cannot read the region's manifest ({exc}): build the region first")
         return None
-    failed = False
-
-    def error(file: str, line: int, code: str, message: str) -> None:
-        nonlocal failed
-        failed = True
-        report.error(file, line, code, message)
-
-    if not _REGION_ID.fullmatch(region.id):
-        error("partners/program.yml", 1, "nginx-name", f"region '{region.id}': nginx names need letters, digits and '_'")
-    if not re.fullmatch(rf"/(?:{SEGMENT}/)*", urlsplit(region.base_url).path or "/"):
-        error("partners/program.yml", 1, "nginx-name", f"region '{region.id}': base_url's path must be folders of safe names ending in '/'")
-    for tier in program.tiers:
-        if not _ID.fullmatch(tier.id):
-            error("partners/program.yml", tier.line, "nginx-name", f"tier '{tier.id}': expected letters, digits, '.', '_' or '-'")
-    for version in program.versions:
-        for name in (version.name, *version.aliases):
-            if name in RESERVED:
-                error(
-                    "partners/program.yml",
-                    version.line,
-                    "nginx-name",
-                    f"version '{name}': the name is the portal's own ({', '.join(RESERVED)})",
-                )
+    # Each path on its own line (the manifest is indented), so a problem can name the line.
+    lines = {line.strip().removeprefix('"path": ').rstrip(","): number for number, line in enumerate(text.splitlines(), start=1)}
+    scope = Scope(report)
     for path, _ in files:
-        last = path.rsplit("/", 1)[-1]
-        if not _FILE.fullmatch(path) or "." not in last:
+        if not _FILE.fullmatch(path) or "." not in path.rsplit("/", 1)[-1]:
             why = "a name without a dot is served as a folder" if _FILE.fullmatch(path) else "letters, digits, '.', '_' and '-' only"
-            error(shown, 1, "nginx-path", f"'{path}' cannot be served ({why})")
+            scope.error(shown, lines.get(json.dumps(path), 1), "nginx-path", f"'{path}' cannot be served ({why})")
     by_id = {p.id: p for p in partners if p.region.id == region.id}
     kits = []
     for owner in sorted({partner for _, partner in files if partner}):
-        if owner not in by_id:
-            error(shown, 1, "nginx-kit", f"the kit of '{owner}' belongs to no partner of region '{region.id}'")
-        else:
+        if owner in by_id:
             kits.append((owner, by_id[owner].tier.id))
-    if failed:
+        else:
+            scope.error(shown, 1, "nginx-kit", f"the kit of '{owner}' belongs to no partner of region '{region.id}'")
+    if scope.failed:
         return None
     return Site(
         region,

@@ -26,8 +26,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 
-from conftest import copy_portal  # noqa: E402
 from servers import Nginx, free_port  # noqa: E402
+
+from conftest import copy_portal  # noqa: E402
 
 TIER = "gold"
 

@@ -19,7 +19,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,8 +32,10 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).parent))
+sys.path.insert(0, str(REPO / "tests"))
 
 from search import LANGUAGES, documents, queries, vocabulary  # noqa: E402
+from servers import free_port  # noqa: E402
 
 from builder.core.paths import search_index  # noqa: E402
 from builder.search.backend import Query  # noqa: E402
@@ -79,12 +80,6 @@ def synthetic_region(folder: Path, count: int, rng: random.Random) -> dict[str, 
 def relevance_questions(region: str) -> list[Query]:
     cases = yaml.safe_load((REPO / "tests" / "search" / "relevance.yml").read_text(encoding="utf-8"))
     return [Query(case["q"], (case["lang"],), None, case["lang"], 10) for case in cases if case["region"] == region]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def start_service(root: Path, port: int) -> subprocess.Popen[bytes]:
