@@ -444,6 +444,57 @@ def _served_as(region: Region, listen: str | None, auth_url: str | None, signin_
     return serving
 
 
+@main.command("publish")
+@click.option("--region", required=True, help="The built region to publish.")
+@click.option(
+    "--dist", "dist", type=click.Path(file_okay=False, path_type=Path), default="dist", show_default=True, help="The built output."
+)
+@click.option("--to", "destination", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where releases live.")
+@click.option("--keep", type=click.IntRange(1), default=5, show_default=True, help="Releases kept (the current one always).")
+@click.option("--rollback", is_flag=True, help="Switch back to the release published before the current one.")
+@partners_option
+@project_option
+def publish_command(
+    region: str, dist: Path, destination: Path, keep: int, rollback: bool, partners_dir: Path | None, project: Path
+) -> None:
+    """Publish a built region: copy it to DEST/releases/<id>/ and switch DEST/current to it atomically.
+
+    The id is the build's time and the first 12 hex digits of the region manifest's sha256; publishing
+    a build that is there already copies nothing. A region that lacks a tier × version tree or a file
+    its manifest lists, or whose leak audit fails, is refused. Serve DEST/current (`partnerkb nginx
+    --root DEST/current`): every response is one release's file, before or after the switch.
+    """
+    from .release import publish as releases
+
+    if rollback:
+        try:
+            done = releases.rollback(destination)
+        except releases.PublishError as exc:
+            click.echo(f"partnerkb: {exc}", err=True)
+            sys.exit(1)
+        click.echo(f"partnerkb: {destination}/current is {done.release} again (switched in {done.switch_seconds * 1000:.2f} ms)", err=True)
+        return
+    report = Report()
+    checked = check_project(project.resolve(), report, None, partners_dir)
+    if checked is None:
+        _finish(report, strict=False)
+        return
+    _known_region(checked.project.program, region)
+    missing = releases.missing_parts(checked.project.program, dist / region)
+    if missing:
+        shown = "\n  ".join(missing[:20]) + (f"\n  … and {len(missing) - 20} more" if len(missing) > 20 else "")
+        click.echo(f"partnerkb: {dist / region} is not a complete build of region {region}; it lacks:\n  {shown}", err=True)
+        sys.exit(1)
+    report = Report()  # the audit judges the output, as `partnerkb audit` does
+    for audited in audit_output(checked.project, dist.absolute(), dist, partners_dir and partners_dir.absolute(), (region,)):
+        report.extend(audited.problems)
+    _finish(report, strict=False)
+    done = releases.publish(dist / region, destination, keep)
+    what = "copied and switched to" if done.copied else "already there; switched to" if done.switch_seconds else "already live:"
+    removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
+    click.echo(f"partnerkb: {what} {destination}/releases/{done.release} (switch {done.switch_seconds * 1000:.2f} ms){removed}", err=True)
+
+
 @main.group("version")
 def version_group() -> None:
     """Manage the versions of the docs."""

@@ -33,7 +33,7 @@ def test_example_portal_checks_clean_under_strict() -> None:
 
 
 def test_unknown_command_is_a_usage_error() -> None:
-    code, _ = run("publish")
+    code, _ = run("deploy")
     assert code == 2
 
 

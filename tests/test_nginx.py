@@ -360,3 +360,84 @@ def test_partners_browse_search_and_reach_their_kit_through_nginx_under_the_poli
         problems = [p for p in problems if not p.endswith("/sitemap.xml") and "Failed to load resource" not in p]
         assert problems == [], "\n".join(problems)
         context.close()
+
+
+def test_publish_and_rollback_under_load_serve_one_release_or_the_other(site: Site, tmp_path: Path) -> None:
+    """nginx serves DEST/current while a new build is published, rolled back and published again: every answer
+    is a whole page of one release, and none fails."""
+    import threading
+
+    destination = tmp_path / "published"
+    project = copy_portal(site.project, tmp_path / "tiny")
+    edit(project, "content/guide.md", "within five business days", "within seven business days")
+    second = tmp_path / "dist"
+    code, output = run("build", "--project", str(project), "--out", str(second), "--region", "eu")
+    assert code == 0, output
+    code, output = run("publish", "--region", "eu", "--project", str(site.project), "--dist", str(site.dist), "--to", str(destination))
+    assert code == 0 and "copied and switched to" in output, output
+    port = free_port()
+    config = tmp_path / "published.conf"
+    code, output = run(
+        "nginx", "--region", "eu", "--project", str(site.project), "--root", str(destination / "current"),
+        "--listen", f"127.0.0.1:{port}", "--auth-url", site.sign_in.url, "--out", str(config),
+    )  # fmt: skip
+    assert code == 0, output
+    nginx = Nginx(tmp_path / "nginx", config)
+    site.ports["published"] = port
+    pages = {(d / "eu" / "registered" / "1.0" / "guide" / "index.html").read_text(encoding="utf-8") for d in (site.dist, second)}
+    assert len(pages) == 2
+    answers: list[tuple[int, str]] = []
+    done = threading.Event()
+
+    def load() -> None:
+        while not done.is_set():
+            answer = site.get("published", "/eu/1.0/guide/", "registered")
+            answers.append((answer.status, answer.body))
+
+    try:
+        nginx.wait(f"http://127.0.0.1:{port}/")
+        loaders = [threading.Thread(target=load) for _ in range(4)]
+        for loader in loaders:
+            loader.start()
+        steps = [
+            ("--dist", str(second)), ("--rollback",), ("--dist", str(second)), ("--rollback",), ("--dist", str(second), "--keep", "1"),
+        ]  # fmt: skip
+        for step in steps:
+            code, output = run("publish", "--region", "eu", "--project", str(project), "--to", str(destination), *step)
+            assert code == 0, output
+        done.set()
+        for loader in loaders:
+            loader.join()
+    finally:
+        done.set()
+        nginx.stop()
+    assert answers and {status for status, _ in answers} == {200}
+    assert {body for _, body in answers} <= pages, "an answer that is no release's page"
+    assert "seven business days" in answers[-1][1]
+    assert len(list((destination / "releases").iterdir())) == 1  # --keep 1: the current release only
+
+
+def test_publish_refuses_an_incomplete_or_leaking_region(site: Site, tmp_path: Path) -> None:
+    import shutil
+
+    from builder.release.install import write_manifest
+
+    dist = tmp_path / "dist"
+    shutil.copytree(site.dist / "eu", dist / "eu")
+    publish = ("publish", "--region", "eu", "--project", str(site.project), "--dist", str(dist), "--to", str(tmp_path / "out"))
+    (dist / "eu" / "silver" / "1.0" / "guide" / "index.html").write_text("changed", encoding="utf-8")
+    code, output = run(*publish)
+    assert code == 1 and "eu/silver/1.0/guide/index.html (differs from the manifest)" in output, output
+    shutil.rmtree(dist / "eu" / "silver")
+    write_manifest(dist / "eu")
+    code, output = run(*publish)
+    assert code == 1 and "the tree eu/silver/1.0" in output, output
+    shutil.rmtree(dist / "eu")
+    shutil.copytree(site.dist / "eu", dist / "eu")
+    page = dist / "eu" / "silver" / "1.0" / "guide" / "index.html"
+    leaked = "<p>The obsidian lantern comparison wins against every incumbent vendor.</p></body>"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", leaked, 1), encoding="utf-8")
+    write_manifest(dist / "eu")
+    code, output = run(*publish)
+    assert code == 1 and "leak" in output and "guide/index.html" in output, output
+    assert not (tmp_path / "out").exists()

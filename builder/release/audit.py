@@ -259,15 +259,17 @@ def audit_tree(evidence: Evidence, variant: Variant, out: Path, shown_as: Path, 
     return TreeAudit(variant.id, problems, time.monotonic() - started)
 
 
-def audit_output(project: Project, out: Path, shown_as: Path, partners_dir: Path | None = None) -> list[TreeAudit]:
-    """Audit every variant tree and every partner kit found under `out`."""
+def audit_output(
+    project: Project, out: Path, shown_as: Path, partners_dir: Path | None = None, regions: tuple[str, ...] = ()
+) -> list[TreeAudit]:
+    """Audit every variant tree and every partner kit found under `out` (of `regions` only, when given)."""
     auditor = Auditor(project, partners_dir)
     reader = FileReader()
     audits = []
     for variant in project.program.variants():
-        if (out / variant.id).is_dir():
+        if (out / variant.id).is_dir() and (not regions or variant.region.id in regions):
             started = time.monotonic()
             problems = audit_files(auditor.tree_evidence(variant), tree_files(out, variant), out, shown_as, reader, auditor.owners)
             audits.append(TreeAudit(variant.id, problems, time.monotonic() - started))
-    regions = sorted(p.parent.name for p in out.glob("*/partners") if p.is_dir())
-    return audits + auditor.audit_kits(out, shown_as, regions, reader)
+    kit_regions = sorted(p.parent.name for p in out.glob("*/partners") if p.is_dir() and (not regions or p.parent.name in regions))
+    return audits + auditor.audit_kits(out, shown_as, kit_regions, reader)

@@ -176,7 +176,6 @@ def _maps(site: Site) -> str:
 def _server(site: Site) -> str:
     n, serving, prefix, region = site.name, site.serving, site.prefix, site.region.id
     host = urlsplit(site.region.base_url).hostname or "_"
-    errors = _error_pages(site)
     lines = [
         "server {",
         f"    listen {serving.listen};",
@@ -191,7 +190,7 @@ def _server(site: Site) -> str:
         f"    auth_request /_pkb/{region}/auth;",
         f"    auth_request_set ${n}_tier $upstream_http_x_partner_tier;",
         f"    auth_request_set ${n}_partner $upstream_http_x_partner_id;",
-        *errors,
+        *(f"    {line}" for line in _error_pages(site)),
         "",
         f"    add_header Cache-Control ${n}_cache always;",
         '    add_header Vary "Cookie, Authorization" always;',
@@ -217,7 +216,7 @@ def _error_pages(site: Site) -> list[str]:
     every location that has error pages of its own, as nginx inherits none then)."""
     if not site.serving.signin_url:
         return []
-    return [f"    error_page 401 = @{site.name}_signin;"]
+    return [f"error_page 401 = @{site.name}_signin;"]
 
 
 def _location(match: str, *body: str) -> list[str]:
@@ -226,7 +225,7 @@ def _location(match: str, *body: str) -> list[str]:
 
 def _serving(site: Site, match: str, *body: str) -> list[str]:
     """A location that serves files: a file it does not find is the tier's 404 (or 403 for a tier unknown)."""
-    return _location(match, *body, f"error_page 404 ${site.name}_missing;", *(line.strip() for line in _error_pages(site)))
+    return _location(match, *body, f"error_page 404 ${site.name}_missing;", *_error_pages(site))
 
 
 def _auth_locations(site: Site) -> list[str]:
