@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .core.models import Variant, pick
+from .core.models import Program, Variant, pick
 from .core.paths import CACHE, search_index
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
@@ -46,6 +46,11 @@ class Selection:
     regions: tuple[str, ...] = ()
     tiers: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()
+    shard: tuple[int, int] = (1, 1)  # (I, N): every N-th selected variant from the I-th; shard 1 also makes the kits
+
+    @property
+    def makes_kits(self) -> bool:
+        return self.shard[0] == 1
 
 
 def select_variants(project: Project, selection: Selection) -> list[Variant]:
@@ -58,6 +63,10 @@ def select_variants(project: Project, selection: Selection) -> list[Variant]:
         for value in wanted:
             if value not in known:
                 raise SelectionError(f"{option}: unknown value '{value}' (expected one of: {', '.join(known)})")
+    return _selected(program, selection)[selection.shard[0] - 1 :: selection.shard[1]]
+
+
+def _selected(program: Program, selection: Selection) -> list[Variant]:
     return [
         v
         for v in program.variants()
@@ -65,6 +74,11 @@ def select_variants(project: Project, selection: Selection) -> list[Variant]:
         and (not selection.tiers or v.tier.id in selection.tiers)
         and (not selection.versions or v.version.name in selection.versions)
     ]
+
+
+def kit_regions(project: Project, selection: Selection) -> list[str]:
+    """The regions whose kits a build makes: those of every selected variant, by shard 1 alone."""
+    return sorted({v.region.id for v in _selected(project.program, selection)}) if selection.makes_kits else []
 
 
 @dataclass(frozen=True)
@@ -146,7 +160,7 @@ def build(
                 return []
             _index_all(pool, plans, staging, progress)
             write_tier_roots(project.program, staging, variants)
-            regions = sorted({v.region.id for v in variants})
+            regions = kit_regions(project, selection)
             kits = _build_kits(pool, project, regions, staging, progress)
             progress(Counted("audit", len(plans) + kits))
             # The audit's evidence is read from the sources, not from the plans the trees were built from.

@@ -54,6 +54,20 @@ class _Moment(click.ParamType):  # type: ignore[type-arg]
         return moment.replace(tzinfo=moment.tzinfo or datetime.UTC).astimezone(datetime.UTC)
 
 
+class _Shard(click.ParamType):  # type: ignore[type-arg]
+    """I/N: the I-th of N shares (I from 1)."""
+
+    name = "I/N"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        index, _, count = str(value).partition("/")
+        if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+            self.fail(f"expected I/N with 1 <= I <= N (2/4), got '{value}'", param, ctx)
+        return int(index), int(count)
+
+
 partners_option = click.option(
     "--partners",
     "partners_dir",
@@ -102,6 +116,10 @@ def main() -> None:
 @click.option(
     "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="CPU count", help="Variants rendered in parallel."
 )
+@click.option(
+    "--shard", type=_Shard(), default="1/1", show_default=True,
+    help="Build the I-th of N deterministic shares of the selected variants (kits: shard 1); `partnerkb merge` joins them.",
+)  # fmt: skip
 @as_of_option
 @partners_option
 @strict_option
@@ -112,6 +130,7 @@ def build_command(
     versions: tuple[str, ...],
     out: Path,
     jobs: int,
+    shard: tuple[int, int],
     as_of: datetime.datetime | None,
     partners_dir: Path | None,
     strict: bool,
@@ -126,7 +145,7 @@ def build_command(
     started = time.monotonic()
     progress = _Progress()
     try:
-        selection = Selection(regions, tiers, versions)
+        selection = Selection(regions, tiers, versions, shard)
         built = build(project.resolve(), out.absolute(), selection, jobs, strict, report, progress, as_of, partners_dir)
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from exc
@@ -493,6 +512,56 @@ def publish_command(
     what = "copied and switched to" if done.copied else "already there; switched to" if done.switch_seconds else "already live:"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
     click.echo(f"partnerkb: {what} {destination}/releases/{done.release} (switch {done.switch_seconds * 1000:.2f} ms){removed}", err=True)
+
+
+@main.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="The output folder to merge into.")
+def merge_command(shards: tuple[Path, ...], out: Path) -> None:
+    """Combine the outputs of `partnerkb build --shard I/N` (each SHARD a build's output folder) into OUT.
+
+    Each region found is replaced in OUT, with its manifest written again over the merged files: the
+    result is byte for byte what one build of all the shards' variants writes. Two shards with
+    different bytes at one path (built from different sources) are an error, and OUT is left as it was.
+    """
+    from .release.install import MergeConflict, merge
+
+    try:
+        regions = merge(list(shards), out)
+    except MergeConflict as exc:
+        click.echo(f"partnerkb: cannot merge: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"partnerkb: merged {len(shards)} shard(s) into {out}: region(s) {', '.join(regions) or 'none'}", err=True)
+
+
+@main.command("matrix")
+@click.option(
+    "--split", type=click.Choice(["region", "tier"]), default="region", show_default=True, help="One job per region, or per region × tier."
+)
+@project_option
+def matrix_command(split: str, project: Path) -> None:
+    """Print the build jobs as JSON for a CI matrix (GitHub Actions' `strategy.matrix`).
+
+    `{"include": [{"region", "tier", "args", "artifact"}, …]}`: `args` are the `partnerkb build` options
+    of the job, `artifact` the name to upload its output as; `tier` is null unless split by tier.
+    """
+    report = Report()
+    program = load_program(project.resolve(), report)
+    if program is None:
+        _finish(report, strict=False)
+        return
+    tiers: list[str | None] = [t.id for t in program.tiers] if split == "tier" else [None]
+    jobs = [
+        {
+            "region": region.id,
+            "tier": tier,
+            "args": f"--region {region.id}" + (f" --tier {tier}" if tier else ""),
+            "artifact": f"dist-{region.id}" + (f"-{tier}" if tier else ""),
+        }
+        for region in program.regions
+        for tier in tiers
+    ]
+    click.echo(json.dumps({"include": jobs}))
 
 
 @main.group("version")

@@ -84,7 +84,7 @@ def install(staging: Path, out: Path, variants: list[Variant], kit_regions: list
         for name in ("versions.json", "index.html"):
             (staging / region_id / tier_id / name).replace(out / region_id / tier_id / name)
     shutil.rmtree(trash, ignore_errors=True)
-    for region_id in sorted({v.region.id for v in variants}):
+    for region_id in sorted({v.region.id for v in variants} | set(kit_regions)):
         write_manifest(out / region_id)
 
 
@@ -123,3 +123,34 @@ def write_manifest(region_dir: Path) -> None:
         files.append(entry)
     manifest = {"region": region_dir.name, "files": files, "search": search_sizes(region_dir)}
     (region_dir / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class MergeConflict(Exception):
+    """Two shards hold different bytes at one path: they were not built from the same project."""
+
+
+def merge(shards: list[Path], out: Path) -> list[str]:
+    """Combine the outputs of `partnerkb build --shard I/N` into `out`, region by region, and rewrite each region's
+    manifest; the regions merged are replaced whole, as a build replaces its trees. Returns them."""
+    staging = out.parent / f".{out.name}.partnerkb-merging"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for shard in shards:
+            for path in sorted(p for p in shard.rglob("*") if p.is_file() and p.name != "manifest.json"):
+                target = staging / path.relative_to(shard)
+                if target.exists():
+                    if target.read_bytes() != path.read_bytes():
+                        raise MergeConflict(f"{path}: differs from the same file of another shard")
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, target)
+        regions = sorted(p.name for p in staging.iterdir() if p.is_dir()) if staging.is_dir() else []
+        for region in regions:
+            write_manifest(staging / region)
+        out.mkdir(parents=True, exist_ok=True)
+        for region in regions:
+            shutil.rmtree(out / region, ignore_errors=True)
+            (staging / region).rename(out / region)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return regions
