@@ -471,10 +471,18 @@ def _served_as(region: Region, listen: str | None, auth_url: str | None, signin_
 @click.option("--to", "destination", required=True, type=click.Path(file_okay=False, path_type=Path), help="Where releases live.")
 @click.option("--keep", type=click.IntRange(1), default=5, show_default=True, help="Releases kept (the current one always).")
 @click.option("--rollback", is_flag=True, help="Switch back to the release published before the current one.")
+@as_of_option
 @partners_option
 @project_option
 def publish_command(
-    region: str, dist: Path, destination: Path, keep: int, rollback: bool, partners_dir: Path | None, project: Path
+    region: str,
+    dist: Path,
+    destination: Path,
+    keep: int,
+    rollback: bool,
+    as_of: datetime.datetime | None,
+    partners_dir: Path | None,
+    project: Path,
 ) -> None:
     """Publish a built region: copy it to DEST/releases/<id>/ and switch DEST/current to it atomically.
 
@@ -494,7 +502,7 @@ def publish_command(
         click.echo(f"partnerkb: {destination}/current is {done.release} again (switched in {done.switch_seconds * 1000:.2f} ms)", err=True)
         return
     report = Report()
-    checked = check_project(project.resolve(), report, None, partners_dir)
+    checked = check_project(project.resolve(), report, as_of, partners_dir)
     if checked is None:
         _finish(report, strict=False)
         return
@@ -509,7 +517,7 @@ def publish_command(
         report.extend(audited.problems)
     _finish(report, strict=False)
     done = releases.publish(dist / region, destination, keep)
-    what = "copied and switched to" if done.copied else "already there; switched to" if done.switch_seconds else "already live:"
+    what = "copied and switched to" if done.copied else "already there; switched to" if done.switched else "already live:"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
     click.echo(f"partnerkb: {what} {destination}/releases/{done.release} (switch {done.switch_seconds * 1000:.2f} ms){removed}", err=True)
 

@@ -33,7 +33,8 @@ class Published:
 
     release: str
     copied: bool
-    switch_seconds: float
+    switched: bool
+    switch_seconds: float = 0.0
     removed: tuple[str, ...] = ()
 
 
@@ -76,8 +77,9 @@ def publish(region_dir: Path, destination: Path, keep: int) -> Published:
         releases.mkdir(parents=True, exist_ok=True)
         shutil.copytree(region_dir, partial, symlinks=True)
         partial.rename(target)  # a release folder is whole or absent
-    seconds = switch(destination, release) if current_release(destination) != release else 0.0
-    return Published(release, copied, seconds, prune(destination, keep))
+    switched = current_release(destination) != release
+    seconds = switch(destination, release) if switched else 0.0
+    return Published(release, copied, switched, seconds, prune(destination, keep))
 
 
 def rollback(destination: Path) -> Published:
@@ -86,7 +88,7 @@ def rollback(destination: Path) -> Published:
     earlier = [r for r in releases_of(destination) if current is None or r < current]
     if not earlier:
         raise PublishError(f"{destination}: no release before {current or 'the current one'} to roll back to")
-    return Published(earlier[-1], False, switch(destination, earlier[-1]))
+    return Published(earlier[-1], False, True, switch(destination, earlier[-1]))
 
 
 def releases_of(destination: Path) -> list[str]:
