@@ -136,7 +136,8 @@ def merge(shards: list[Path], out: Path) -> list[str]:
     shutil.rmtree(staging, ignore_errors=True)
     try:
         for shard in shards:
-            for path in sorted(p for p in shard.rglob("*") if p.is_file() and p.name != "manifest.json"):
+            manifests = set(shard.glob("*/manifest.json"))  # written again below, over the merged files
+            for path in sorted(p for p in shard.rglob("*") if p.is_file() and p not in manifests):
                 target = staging / path.relative_to(shard)
                 if target.exists():
                     if target.read_bytes() != path.read_bytes():
