@@ -10,6 +10,7 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from rich.progress import Progress, TaskID
@@ -83,6 +84,12 @@ as_of_option = click.option(
 )
 
 
+def _cannot_write(exc: OSError) -> NoReturn:
+    """A folder that cannot be written, a full disk: said in one line, exit 1."""
+    click.echo(f"partnerkb: cannot write the output: {exc}", err=True)
+    sys.exit(1)
+
+
 def _finish(report: Report, strict: bool) -> None:
     """Print problems to stderr and exit 1 when the run failed."""
     if report.problems:
@@ -150,8 +157,7 @@ def build_command(
     except SelectionError as exc:
         raise click.UsageError(str(exc)) from exc
     except OSError as exc:  # the output folder cannot be written, the disk is full…
-        click.echo(f"partnerkb: cannot write the output: {exc}", err=True)
-        sys.exit(1)
+        _cannot_write(exc)
     finally:
         progress.close()
     _finish(report, strict)
@@ -434,10 +440,13 @@ def nginx_command(
     if out is None:
         click.echo(text, nl=False)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(out)  # never a half-written configuration for nginx to reload
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(out)  # never a half-written configuration for nginx to reload
+    except OSError as exc:
+        _cannot_write(exc)
     click.echo(f"partnerkb: wrote the nginx configuration of region {region} to {out}; check it with `nginx -t`", err=True)
 
 
@@ -516,7 +525,10 @@ def publish_command(
     for audited in audit_output(checked.project, dist.absolute(), dist, partners_dir and partners_dir.absolute(), (region,)):
         report.extend(audited.problems)
     _finish(report, strict=False)
-    done = releases.publish(dist / region, destination, keep)
+    try:
+        done = releases.publish(dist / region, destination, keep)
+    except OSError as exc:
+        _cannot_write(exc)
     what = "copied and switched to" if done.copied else "already there; switched to" if done.switched else "already live:"
     removed = f"; removed {', '.join(done.removed)}" if done.removed else ""
     click.echo(f"partnerkb: {what} {destination}/releases/{done.release} (switch {done.switch_seconds * 1000:.2f} ms){removed}", err=True)
@@ -539,6 +551,8 @@ def merge_command(shards: tuple[Path, ...], out: Path) -> None:
     except MergeConflict as exc:
         click.echo(f"partnerkb: cannot merge: {exc}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        _cannot_write(exc)
     click.echo(f"partnerkb: merged {len(shards)} shard(s) into {out}: region(s) {', '.join(regions) or 'none'}", err=True)
 
 

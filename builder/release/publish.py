@@ -113,8 +113,8 @@ def switch(destination: Path, release: str) -> float:
 
 def prune(destination: Path, keep: int) -> tuple[str, ...]:
     """Remove the oldest releases beyond `keep`, never the current one."""
-    current = current_release(destination)
-    old = [r for r in releases_of(destination) if r != current][: max(0, len(releases_of(destination)) - keep)]
+    current, releases = current_release(destination), releases_of(destination)
+    old = [r for r in releases if r != current][: max(0, len(releases) - keep)]
     for release in old:
         shutil.rmtree(destination / RELEASES / release)
     return tuple(old)
