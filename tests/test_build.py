@@ -42,6 +42,18 @@ def test_exact_output_paths_per_variant(tiny_built: tuple[Path, Path], region: s
     golden(f"paths/{region}-{tier}.txt", "\n".join(tree_paths(dist / region / tier)) + "\n")
 
 
+def test_every_rendered_file_byte_for_byte(tiny_built: tuple[Path, Path]) -> None:
+    """The digest of every page, sitemap and search index of every tree: a faster renderer writes the same bytes."""
+    _, dist = tiny_built
+    digests = [
+        f"{hashlib.sha256((dist / path).read_bytes()).hexdigest()[:16]}  {path}"
+        for region in ("eu", "na")
+        for path in (f"{region}/{p}" for p in tree_paths(dist / region))
+        if path.endswith((".html", ".xml", ".json")) and "/partners/" not in path
+    ]
+    golden("rendered-digests.txt", "\n".join(digests) + "\n")
+
+
 @pytest.mark.parametrize("tier", ["registered", "gold"])
 def test_gated_page_text_per_tier(tiny_built: tuple[Path, Path], tier: str) -> None:
     _, dist = tiny_built

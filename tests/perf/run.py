@@ -472,9 +472,11 @@ def render_worker(portal: Path, stage: Path, prof: Path) -> None:
     (variant,) = select_variants(project, Selection(("eu",), ("gold",), ()))
     shutil.rmtree(stage, ignore_errors=True)
     docs_dir, site_dir = stage / "_docs" / variant.id, stage / variant.id
-    write_variant(project, plan_variant(project, variant), docs_dir)
+    plan = plan_variant(project, variant)
+    write_variant(project, plan, docs_dir)
     overrides = variant_overrides(project, variant, read_base_config(project), docs_dir, site_dir)
-    job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, int(EPOCH))
+    translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
+    job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, int(EPOCH), translated)
     profiler = cProfile.Profile()
     profiler.enable()
     result = render(job)
