@@ -31,7 +31,7 @@ from .plan.stage import Plan, plan_variant, write_variant
 from .release.audit import Auditor, TreeAudit, audit_tree
 from .release.install import install, write_tier_roots
 from .render import cache
-from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render, report_render, variant_overrides
+from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render_group, report_render, variant_overrides
 from .search.indexing import Indexed, index_tree
 
 
@@ -153,7 +153,7 @@ def build(
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-            rendered = _render_all(pool, project, plans, staging, progress)
+            rendered = _render_all(pool, max(1, jobs), project, plans, staging, progress)
             for result in rendered.results:
                 report_render(result, report)
             if report.failed(strict):
@@ -234,7 +234,9 @@ class Rendered:
     keys: dict[str, str]
 
 
-def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], staging: Path, progress: Progress) -> Rendered:
+def _render_all(
+    pool: ProcessPoolExecutor, workers: int, project: Project, plans: list[Plan], staging: Path, progress: Progress
+) -> Rendered:
     """Stage every variant's docs_dir and render it in the worker processes, or reuse its cached tree."""
     base = read_base_config(project)
     render_jobs = []
@@ -258,12 +260,20 @@ def _render_all(pool: ProcessPoolExecutor, project: Project, plans: list[Plan], 
         render_jobs.append((key, job))
     progress(Counted("reused", len(results)))
     progress(Counted("render", len(render_jobs)))
-    futures = {pool.submit(render, job): key for key, job in render_jobs}
+    key_of = {job.variant_id: key for key, job in render_jobs}
+    futures = [pool.submit(render_group, group) for group in _groups([job for _, job in render_jobs], workers)]
     keys = {}
     for future in as_completed(futures):
-        result = future.result()
-        if result.error is None:
-            keys[result.variant_id] = futures[future]
-        results.append(result)
-        progress(result)
+        for result in future.result():
+            if result.error is None:
+                keys[result.variant_id] = key_of[result.variant_id]
+            results.append(result)
+            progress(result)
     return Rendered(sorted(results, key=lambda r: r.variant_id), keys)
+
+
+def _groups(jobs: list[RenderJob], workers: int) -> list[list[RenderJob]]:
+    """The jobs in one run of consecutive variants per worker: the tiers of a region and version, which
+    render much alike, then share a worker and what it has rendered."""
+    size = -(-len(jobs) // max(1, workers))
+    return [jobs[start : start + size] for start in range(0, len(jobs), size)]

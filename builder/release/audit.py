@@ -11,6 +11,7 @@ that many trees share (theme scripts and styles) is kept by content hash, within
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Mapping
@@ -25,16 +26,18 @@ from ..load.project import markdown_parser
 from .decode import BLOCK_BREAK, Decoded, decode, read_search_index
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
 
-_CACHED_CHARACTERS = 64 << 20
-_CACHED_LINES = 200_000
+_CACHED_BLOCK_USES = 4_000_000  # the files kept hold this many blocks in all (each block is kept once)
+_CACHED_BLOCKS = 400_000
 _WORDS_SHOWN = 5
 
 
 class _PhraseIndex:
     """Phrases filed under their rarest word, so that a file is compared only with phrases it may hold.
 
-    A candidate is then checked against the file's words (a set lookup each) before the full text
-    is searched for it: most candidates fail there, cheaply.
+    A phrase lies within one block of a file (see `_Block`), and most blocks of a tree's pages are
+    the same (the navigation): which phrases a block holds is found once per block and kept.
+    A candidate is checked against the words (a set lookup each) before the text is searched for it:
+    most candidates fail there, cheaply.
     """
 
     def __init__(self, phrases: Mapping[str, str]) -> None:
@@ -44,40 +47,61 @@ class _PhraseIndex:
             words = frozenset(phrase.split(" "))
             rarest = min(words, key=lambda word: (frequency[word], word))
             self.by_word.setdefault(rarest, []).append((phrase, words))
+        self.in_block: dict[_Block, frozenset[str]] = {}
 
     def found_in(self, text: _Text) -> list[str]:
         """The phrases that a file's text contains."""
-        candidates = [
-            phrase for word in sorted(self.by_word.keys() & text.words) for phrase, words in self.by_word[word] if words <= text.words
-        ]
+        candidates = self._candidates(text.words)
         if not candidates:
             return []
-        padded = f" {text.phrase} "
-        return [phrase for phrase in candidates if f" {phrase} " in padded]
+        found = frozenset().union(*map(self._in, text.blocks))
+        return [phrase for phrase in candidates if phrase in found]
+
+    def _candidates(self, words: frozenset[str]) -> list[str]:
+        return [phrase for word in sorted(self.by_word.keys() & words) for phrase, needed in self.by_word[word] if needed <= words]
+
+    def _in(self, block: _Block) -> frozenset[str]:
+        if block not in self.in_block:
+            padded = f" {block.phrase} "
+            self.in_block[block] = frozenset(phrase for phrase in self._candidates(block.words) if f" {phrase} " in padded)
+        return self.in_block[block]
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: a reader keeps one of each
+class _Block:
+    """A run of a file's text between two blocks of its markup: its folded words, as a set and in order."""
+
+    words: frozenset[str]
+    phrase: str
 
 
 @dataclass(frozen=True)
 class _Text:
-    """A file as the audit compares it: its kind, its folded words, and its words in order."""
+    """A file as the audit compares it: its kind, its folded words, and its distinct blocks."""
 
     kind: str
     words: frozenset[str]
-    phrase: str
+    blocks: tuple[_Block, ...]
     checked: bool
+
+
+# A token of `tokens` that has a letter outside ASCII.
+_NON_ASCII_TOKEN = re.compile(r"[^\W_]*[^\W_\x00-\x7f][^\W_]*")
+# A line that is only a block break (decode puts one where a block of the markup starts or ends).
+_BREAKS = re.compile(f"^{BLOCK_BREAK}$", re.MULTILINE)
 
 
 class FileReader:
     """Decoded output files, kept by content hash (within a bound) for files that many trees share.
 
-    The pages of a tree repeat most of their lines (the navigation): each distinct line is folded
+    The pages of a tree repeat most of their text (the navigation): each distinct block is folded
     and split into words once.
     """
 
     def __init__(self) -> None:
         self.cache: OrderedDict[str, _Text] = OrderedDict()
         self.size = 0
-        self.lines: dict[str, frozenset[str]] = {}
-        self.phrases: dict[str, str] = {}
+        self.blocks: dict[str, _Block] = {}
 
     def read(self, data: bytes, digest: str) -> _Text:
         if digest in self.cache:
@@ -86,29 +110,32 @@ class FileReader:
         return self.read_decoded(decode(data), digest)
 
     def read_decoded(self, decoded: Decoded, digest: str) -> _Text:
-        lines = (decoded.text or "").split("\n")
-        unique = set(lines)
-        for line in unique.difference(self.lines):
-            self._learn(line)
-        words = frozenset().union(*map(self.lines.__getitem__, unique))
         # Lines join (a sentence wraps in text and PDF), but not across a block of the markup.
-        phrase = " ".join(filter(None, (BLOCK_BREAK if line == BLOCK_BREAK else self.phrases[line] for line in lines)))
-        read = _Text(decoded.kind, words, phrase, decoded.text is not None)
+        raw = set(_BREAKS.split(decoded.text or ""))
+        if len(self.blocks) > _CACHED_BLOCKS:
+            self.blocks.clear()
+        for block in raw.difference(self.blocks):
+            self.blocks[block] = self._learn(block)
+        blocks = tuple(map(self.blocks.__getitem__, raw))
+        read = _Text(decoded.kind, frozenset().union(*(block.words for block in blocks)), blocks, decoded.text is not None)
         self.cache[digest] = read
-        self.size += len(read.phrase)
-        while self.size > _CACHED_CHARACTERS and len(self.cache) > 1:
+        self.size += len(blocks)
+        while self.size > _CACHED_BLOCK_USES and len(self.cache) > 1:
             _, dropped = self.cache.popitem(last=False)
-            self.size -= len(dropped.phrase)
+            self.size -= len(dropped.blocks)
         return read
 
-    def _learn(self, line: str) -> None:
-        """Fold a line not seen before: its words to compare, and its words in order."""
-        if len(self.lines) > _CACHED_LINES:
-            self.lines.clear()
-            self.phrases.clear()
-        in_order = tokens(fold(line))
-        self.lines[line] = frozenset(words_in(in_order))
-        self.phrases[line] = " ".join(in_order)
+    @staticmethod
+    def _learn(block: str) -> _Block:
+        """Fold a block not seen before: its words to compare, and its words in order (across its lines)."""
+        folded = fold(block)
+        in_order = tokens(folded)
+        words = set(in_order)
+        if not folded.isascii():
+            # ASCII words are compared as they are; words of other scripts are taken apart (words_in).
+            other = set(_NON_ASCII_TOKEN.findall(folded))
+            words = (words - other) | words_in(other)
+        return _Block(frozenset(words), " ".join(in_order))
 
 
 @dataclass(frozen=True)

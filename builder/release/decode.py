@@ -115,9 +115,10 @@ def readings(text: str, depth: int = 0) -> str:
     # Markup: its text as a browser shows it (inline tags join words, others separate them), and
     # what the tags hold (attribute values, comments). Anything else is also read as it is.
     shown = _TAG.sub(f"\n{BLOCK_BREAK}\n", _INLINE_TAG.sub("", joined))
-    held = _ATTRIBUTE.findall(joined) + _COMMENT.findall(joined)
+    # Each value a tag holds is a block of its own: two attributes side by side are not a sentence.
+    held = f"\n{BLOCK_BREAK}\n".join(_ATTRIBUTE.findall(joined) + _COMMENT.findall(joined))
     markup = text.lstrip()[:1] == "<"
-    return html.unescape(" \n ".join([shown, *held] if markup else [joined, shown, *held]))
+    return html.unescape(f"\n{BLOCK_BREAK}\n".join([shown, held] if markup else [joined, shown, held]))
 
 
 def _unescape(match: re.Match[str]) -> str:

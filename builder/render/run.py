@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -27,6 +27,9 @@ from ..core.reader import extensions_of
 from ..core.yamlio import ALIAS_PROBLEM, first_alias
 from ..features.project import Project
 from ..plan.theme import section_labels, theme_data
+
+if TYPE_CHECKING:
+    from mkdocs.plugins import BasePlugin
 
 LUNR_LANGUAGES = {
     "ar",
@@ -269,7 +272,22 @@ def section_titles(project: Project, variant: Variant, lang: str) -> dict[str, s
     return {dirname_to_title(folder): label for folder, label in section_labels(project, variant, lang).items()}
 
 
-def render(job: RenderJob) -> RenderResult:
+def render_group(jobs: list[RenderJob]) -> list[RenderResult]:
+    """Render variants one after the other in one worker, sharing what they render alike: the
+    navigation (`navigation`) and the conversion of each page (`pages`)."""
+    shared = shared_plugins()
+    return [render(job, shared) for job in jobs]
+
+
+def shared_plugins() -> dict[str, BasePlugin]:  # type: ignore[type-arg]
+    """partnerkb's MkDocs plugins, by name; one set serves a group of variants."""
+    from .navigation import NavigationCache
+    from .pages import SharedPages
+
+    return {"partnerkb-navigation": NavigationCache(), "partnerkb-pages": SharedPages()}
+
+
+def render(job: RenderJob, shared: dict[str, BasePlugin] | None = None) -> RenderResult:  # type: ignore[type-arg]
     """Run MkDocs for one variant (in a worker process) and split its search index per language."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -280,7 +298,10 @@ def render(job: RenderJob) -> RenderResult:
     started = time.monotonic()
     captured = _capture_mkdocs_log()
     try:
-        config = load_config(job.config_file, **job.overrides)
+        # MkDocs consumes the settings it validates (markdown_extensions' mappings): a copy for each job.
+        config = load_config(job.config_file, **copy.deepcopy(job.overrides))
+        for name, plugin in (shared or shared_plugins()).items():
+            config.plugins[name] = plugin
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

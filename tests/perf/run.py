@@ -476,7 +476,9 @@ def render_worker(portal: Path, stage: Path, prof: Path) -> None:
     write_variant(project, plan, docs_dir)
     overrides = variant_overrides(project, variant, read_base_config(project), docs_dir, site_dir)
     translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
-    job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, int(EPOCH), translated)
+    job = RenderJob(
+        variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, int(EPOCH), translated
+    )
     profiler = cProfile.Profile()
     profiler.enable()
     result = render(job)

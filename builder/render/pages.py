@@ -1,0 +1,143 @@
+"""Each page's Markdown converted once for the variants that have it alike.
+
+The tiers of a version hold mostly the same pages: a page without a gate for the tier (and each
+gated page, per side of its gates) is the same text at the same place in every tree that has it.
+`SharedPages` makes every page of a build a `SharedPage`, whose `render` reuses the HTML of an
+earlier conversion when everything the conversion reads is the same: the Markdown (after the other
+plugins' `on_page_markdown`), the page's source and URL, the Markdown extensions with their
+settings, and what each file its links looked up was (MkDocs resolves links through
+`Files.get_file_from_path`, which a conversion is given recorded). What MkDocs logged while
+converting is logged again on reuse, so a broken link is reported by every variant that has it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import TableOfContents
+
+# A file as a link to it is converted: None when the path names no file.
+_Found = tuple[str, str, str, str] | None
+
+
+def _as_found(file: File | None) -> _Found:
+    return None if file is None else (file.src_uri, file.url, file.dest_uri, str(file.inclusion))
+
+
+@dataclass(frozen=True)
+class _Converted:
+    """What `Page.render` sets, with the files its anchor links point to named by source."""
+
+    lookups: tuple[tuple[str, _Found], ...]  # each path the links looked up, and what it found
+    content: str
+    toc: TableOfContents
+    title: str | None
+    anchors: frozenset[str] | None
+    links_to_anchors: dict[str, dict[str, str]] | None
+    logged: tuple[logging.LogRecord, ...]
+
+
+class SharedPages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """A plugin (added to each variant's config) that turns every page into a `SharedPage`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.converted: dict[str, list[_Converted]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen each language's files
+    def on_files(self, files: Files, config: Any) -> Files:
+        for file in files.documentation_pages():
+            if file.page is None:
+                SharedPage(None, file, config, self)
+        return files
+
+    @staticmethod
+    def settings(config: Any) -> str:
+        """The Markdown settings of a build."""
+        settings = [config["markdown_extensions"], config["mdx_configs"], config["validation"], config["use_directory_urls"]]
+        return json.dumps(settings, sort_keys=True, default=str)
+
+
+class SharedPage(Page):
+    """A page whose conversion is shared through its `SharedPages`."""
+
+    def __init__(self, title: str | None, file: File, config: Any, shared: SharedPages) -> None:
+        super().__init__(title, file, config)
+        self.shared = shared
+
+    def render(self, config: Any, files: Files) -> None:
+        assert self.markdown is not None
+        key = hashlib.sha256("\0".join((SharedPages.settings(config), self.file.src_uri, self.url, self.markdown)).encode()).hexdigest()
+        earlier = self.shared.converted.setdefault(key, [])
+        for found in earlier:
+            if all(_as_found(files.get_file_from_path(path)) == target for path, target in found.lookups):
+                self._reuse(found, files)
+                self.shared.hits += 1
+                return
+        recorded = _RecordedFiles(files)
+        logged = _Logged()
+        logging.getLogger("mkdocs").addHandler(logged)
+        try:
+            super().render(config, recorded)  # type: ignore[arg-type]
+        finally:
+            logging.getLogger("mkdocs").removeHandler(logged)
+        self.shared.misses += 1
+        links = self.links_to_anchors
+        earlier.append(
+            _Converted(
+                tuple(recorded.lookups.items()),
+                self.content or "",
+                self.toc,
+                self._title_from_render,
+                frozenset(self.present_anchor_ids) if self.present_anchor_ids is not None else None,
+                {target.src_uri: dict(anchors) for target, anchors in links.items()} if links is not None else None,
+                tuple(logged.records),
+            )
+        )
+
+    def _reuse(self, found: _Converted, files: Files) -> None:
+        self.content, self.toc = found.content, found.toc
+        # MkDocs keeps the first heading of the converted page here; the title falls back to it.
+        self._title_from_render = found.title
+        self.present_anchor_ids = set(found.anchors) if found.anchors is not None else None
+        if found.links_to_anchors is not None:
+            # The targets were looked up by the conversion, and found the same now.
+            self.links_to_anchors = {files.get_file_from_path(uri): dict(anchors) for uri, anchors in found.links_to_anchors.items()}  # type: ignore[misc]
+        for record in found.logged:
+            logging.getLogger(record.name).handle(record)
+
+
+class _RecordedFiles:
+    """The site's files, as a conversion sees them, with every path it looks up recorded."""
+
+    def __init__(self, files: Files) -> None:
+        self.files = files
+        self.lookups: dict[str, _Found] = {}
+
+    def get_file_from_path(self, path: str) -> File | None:
+        file = self.files.get_file_from_path(path)
+        self.lookups[path] = _as_found(file)
+        return file
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.files, name)
+
+
+class _Logged(logging.Handler):
+    """Every record MkDocs logs while one page converts."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
