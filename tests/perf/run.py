@@ -29,6 +29,8 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -91,26 +93,91 @@ def _limit_memory() -> None:
 
 @dataclass
 class Sample:
-    wall: float  # seconds, perf_counter around subprocess.run
+    wall: float  # seconds, perf_counter around the process
     cpu: float  # user + system seconds of the process and all its (waited-for) children
     others: float  # CPU seconds used meanwhile by processes that are not ours (noise)
     failed: str = ""  # why the command failed; empty when it succeeded
+    peak_rss: float = 0.0  # MiB: the most the process and its workers held at once (sampled)
+    largest_rss: float = 0.0  # MiB: the largest single process (getrusage ru_maxrss)
+    both_busy: float = 0.0  # share of the wall time in which the build used more than 1.5 cores (sampled)
+
+
+def _descendants(root: int) -> list[int]:
+    """`root` and every process below it, from /proc."""
+    parents: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            parents.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += parents.get(pid, [])
+    return found
+
+
+def _usage(pid: int) -> tuple[float, float]:
+    """(resident MiB, CPU seconds) of a process, from /proc; zeros once it has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0, 0.0
+    return int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Sampler(threading.Thread):
+    """The memory and cores a process tree uses, every SAMPLE_SECONDS."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.done = pid, threading.Event()
+        self.peak = 0.0
+        self.busy = self.intervals = 0
+        self.seen: dict[int, float] = {}  # CPU seconds of each process at its last sample
+
+    def run(self) -> None:
+        last = time.perf_counter()
+        while not self.done.wait(SAMPLE_SECONDS):
+            usage = {pid: _usage(pid) for pid in _descendants(self.pid)}
+            self.peak = max(self.peak, sum(rss for rss, _ in usage.values()))
+            used = sum(cpu - self.seen.get(pid, 0.0) for pid, (_, cpu) in usage.items())
+            self.seen.update((pid, cpu) for pid, (_, cpu) in usage.items())
+            now = time.perf_counter()
+            self.intervals += 1
+            self.busy += used / (now - last) > 1.5
+            last = now
+
+
+SAMPLE_SECONDS = 0.25
 
 
 def timed(cmd: list[str], cwd: Path | None = None) -> Sample:
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy = machine_busy_seconds()
     started = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=cwd, env=child_env(), capture_output=True, text=True, preexec_fn=_limit_memory)
-    wall = time.perf_counter() - started
+    with tempfile.TemporaryFile() as output:
+        proc = subprocess.Popen(cmd, cwd=cwd, env=child_env(), stdout=output, stderr=subprocess.STDOUT, preexec_fn=_limit_memory)
+        sampler = _Sampler(proc.pid)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        sampler.done.set()
+        sampler.join()
+        output.seek(0)
+        text = output.read().decode("utf-8", errors="replace")
     busy = machine_busy_seconds() - busy
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = usage.ru_utime + usage.ru_stime
     sample = Sample(wall, cpu, max(0.0, busy - cpu) if busy else float("nan"))
+    sample.peak_rss, sample.largest_rss = sampler.peak, usage.ru_maxrss / 1024
+    sample.both_busy = sampler.busy / sampler.intervals if sampler.intervals else 0.0
     if proc.returncode != 0:
-        last = (proc.stderr.strip() or proc.stdout.strip()).split("\n")[-1:]
+        last = text.strip().split("\n")[-1:]
         sample.failed = f"exit {proc.returncode}" + (f": {last[0][:200]}" if last and last[0] else "")
-        print(f"run.py: command failed ({sample.failed}): {' '.join(cmd)}\n{proc.stderr[-2000:]}", file=sys.stderr)
+        print(f"run.py: command failed ({sample.failed}): {' '.join(cmd)}\n{text[-2000:]}", file=sys.stderr)
     return sample
 
 
@@ -201,10 +268,10 @@ def plain_config(portal: Path, folder: Path, languages: list[str]) -> Path:
 # --- the benchmark -------------------------------------------------------------------------
 
 
-def prepare(args: argparse.Namespace) -> Path:
-    portal = OUT / f"portal-{args.pages}"
+def prepare(args: argparse.Namespace, pages: int) -> Path:
+    portal = OUT / f"portal-{pages}"
     started = time.perf_counter()
-    stats = generate.generate(portal, args.pages, args.languages, args.regions, args.seed)
+    stats = generate.generate(portal, pages, args.languages, args.regions, args.seed)
     translated = ", ".join(f"{lang} {n}" for lang, n in stats.translations.items()) or "none"
     print(
         f"portal: {portal.relative_to(REPO)}: {stats.pages} pages in {stats.folders} folders, translations {translated}, "
@@ -214,31 +281,31 @@ def prepare(args: argparse.Namespace) -> Path:
     return portal
 
 
-def benchmark(args: argparse.Namespace) -> None:
-    tier_ids = [t["id"] for t in yaml.safe_load(generate.tiers_block())["tiers"]]
-    unknown = [t for t in args.tiers or () if t not in tier_ids]
-    if unknown:
-        sys.exit(f"run.py: --tiers: unknown {', '.join(unknown)} (expected: {', '.join(tier_ids)})")
-    portal = prepare(args)
+def measure(args: argparse.Namespace, pages: int) -> list[Bench]:
+    """Generate the portal of `pages` pages and time its builds, `--runs` times each, one after the other."""
+    portal = prepare(args, pages)
     program = yaml.safe_load((portal / "partners" / "program.yml").read_text(encoding="utf-8"))
-    tiers = args.tiers or tier_ids
+    tiers = args.tiers or [t["id"] for t in program["tiers"]]
     variants = len(program["regions"]) * len(tiers) * len(program["versions"])
     languages = len(args.languages)
 
-    dist = OUT / f"dist-{args.pages}"
+    dist = OUT / f"dist-{pages}"
     cmd = [tool("partnerkb"), "build", "--project", str(portal), "--out", str(dist), "--jobs", str(JOBS)]
     for tier in args.tiers or ():
         cmd += ["--tier", tier]
-    benches = [Bench("partnerkb build", cmd, [dist], variants, languages, args.pages)] if "partnerkb" in args.only else []
+    # A cold build every run: the trees a build keeps for the next one (.partnerkb-cache) go too.
+    benches = (
+        [Bench("partnerkb build", cmd, [dist, portal / ".partnerkb-cache"], variants, languages, pages)] if "partnerkb" in args.only else []
+    )
     for key, label, langs in (("mkdocs", "mkdocs (en only)", args.languages[:1]), ("i18n", "mkdocs + i18n", args.languages)):
         if key not in args.only or (key == "i18n" and len(langs) == 1):
             continue
-        folder = OUT / f"plain-{args.pages}-{'-'.join(langs)}"
+        folder = OUT / f"plain-{pages}-{'-'.join(langs)}"
         folder.mkdir(parents=True, exist_ok=True)
-        pages = plain_docs(portal, folder / "docs", langs)
+        count = plain_docs(portal, folder / "docs", langs)
         config = plain_config(portal, folder, langs)
-        benches.append(Bench(label, [tool("mkdocs"), "build", "-q", "-f", str(config)], [folder / "site"], 1, len(langs), args.pages))
-        print(f"{label}: {folder.relative_to(REPO)}/docs: {pages} Markdown files")
+        benches.append(Bench(label, [tool("mkdocs"), "build", "-q", "-f", str(config)], [folder / "site"], 1, len(langs), pages))
+        print(f"{label}: {folder.relative_to(REPO)}/docs: {count} Markdown files")
 
     print(
         f"\nload average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs; memory cap per process {memory_limit_bytes() / 2**30:.1f} GiB"
@@ -250,72 +317,123 @@ def benchmark(args: argparse.Namespace) -> None:
             sample = timed(bench.cmd)
             bench.samples.append(sample)
             print(
-                f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, {sample.others:.2f} s CPU of other processes"
+                f"  run {run + 1}/{args.runs} {bench.name}: {sample.wall:.2f} s wall, {sample.cpu:.2f} s CPU, "
+                f"peak {sample.peak_rss:.0f} MiB, {sample.others:.2f} s CPU of other processes"
                 + (f"; FAILED ({sample.failed})" if sample.failed else ""),
                 flush=True,
             )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}\n")
+    return benches
 
-    report(args, benches)
+
+def benchmark(args: argparse.Namespace) -> None:
+    tier_ids = [t["id"] for t in yaml.safe_load(generate.tiers_block())["tiers"]]
+    unknown = [t for t in args.tiers or () if t not in tier_ids]
+    if unknown:
+        sys.exit(f"run.py: --tiers: unknown {', '.join(unknown)} (expected: {', '.join(tier_ids)})")
+    sizes = [args.pages] + ([args.large] if args.large else [])
+    measured = {pages: measure(args, pages) for pages in sizes}
+    for pages, benches in measured.items():
+        table(args, pages, benches)
+    ratios(args, measured)
     results = {
-        "pages": args.pages,
         "languages": args.languages,
         "regions": args.regions,
-        "tiers": tiers,
+        "tiers": args.tiers or tier_ids,
         "runs": args.runs,
-        "benches": [
-            {
-                "name": b.name,
-                "cmd": b.cmd,
-                "variants": b.variants,
-                "languages": b.languages,
-                "pages": b.pages,
-                "samples": [asdict(s) for s in b.samples],
-            }
-            for b in benches
-        ],
+        "sizes": {
+            pages: [
+                {
+                    "name": b.name,
+                    "cmd": b.cmd,
+                    "variants": b.variants,
+                    "languages": b.languages,
+                    "pages": b.pages,
+                    "samples": [asdict(s) for s in b.samples],
+                }
+                for b in benches
+            ]
+            for pages, benches in measured.items()
+        },
     }
     (OUT / f"results-{args.pages}.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    if any(s.failed for b in benches for s in b.samples):
+    if any(s.failed for benches in measured.values() for b in benches for s in b.samples):
         sys.exit("run.py: a build failed: its figures are not a measurement")
 
 
-def report(args: argparse.Namespace, benches: list[Bench]) -> None:
+def table(args: argparse.Namespace, pages: int, benches: list[Bench]) -> None:
     print("Commands (NO_MKDOCS_2_WARNING=1, SOURCE_DATE_EPOCH=" + EPOCH + "):\n")
     for bench in benches:
         print(f"    {bench.name}: {' '.join(os.path.relpath(c, REPO) if c.startswith('/') else c for c in bench.cmd)}")
     print()
-    print(f"{args.pages} pages, languages {','.join(args.languages)}, {args.runs} run(s), median (min-max):\n")
+    print(f"{pages} pages, languages {','.join(args.languages)}, {args.runs} run(s), median (min-max):\n")
     print(
-        "| build | variants × languages × pages | wall s | s / variant | ms / page-render | CPU s | CPU ms / page-render | other procs' CPU s |"
+        "| build | variants × languages × pages | wall s | ms / page-render | CPU s | CPU ms / page-render | cores busy | peak MiB | other procs' CPU s |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for b in benches:
         failures = [s.failed for s in b.samples if s.failed]
         if len(failures) == len(b.samples):
             print(
-                f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | failed after {b.median('wall'):.0f} s ({failures[0]}) | | | {b.median('cpu'):.1f} | | {b.median('others'):.1f} |"
+                f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | failed after {b.median('wall'):.0f} s ({failures[0]}) | | {b.median('cpu'):.1f} | | | | {b.median('others'):.1f} |"
             )
             continue
         wall, cpu, others = b.median("wall"), b.median("cpu"), b.median("others")
         spread = f" ({min(s.wall for s in b.samples):.1f}–{max(s.wall for s in b.samples):.1f})" if len(b.samples) > 1 else ""
         print(
-            f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | {wall:.1f}{spread} | {wall / b.variants:.2f} | "
-            f"{1000 * wall / b.renders:.2f} | {cpu:.1f} | {1000 * cpu / b.renders:.2f} | {others:.1f} |"
-        )
-    ours = next((b for b in benches if b.name == "partnerkb build" and not all(s.failed for s in b.samples)), None)
-    i18n = next((b for b in benches if b.name == "mkdocs + i18n"), None) or benches[-1]
-    if ours is not None and i18n is not ours:
-        cpu_ratio = (ours.median("cpu") / ours.variants) / i18n.median("cpu")
-        print(
-            f"\npartnerkb per variant vs {i18n.name}: {cpu_ratio:.2f}× the CPU "
-            f"({ours.median('cpu') / ours.variants:.1f} s vs {i18n.median('cpu'):.1f} s); "
-            f"wall per variant {ours.median('wall') / ours.variants:.1f} s with --jobs {JOBS} vs {i18n.median('wall'):.1f} s"
+            f"| {b.name} | {b.variants} × {b.languages} × {b.pages} = {b.renders} | {wall:.1f}{spread} | "
+            f"{1000 * wall / b.renders:.2f} | {cpu:.1f} | {1000 * cpu / b.renders:.2f} | {cpu / wall:.2f} | {b.median('peak_rss'):.0f} | {others:.1f} |"
         )
     print("page-render = one page in one language of one variant (mkdocs-static-i18n renders every page in every language, with fallback).")
     print(
-        "CPU s = user + system time of the build and its worker processes; other procs' CPU s = what the rest of the machine used meanwhile (noise)."
+        "CPU s = user + system time of the build and its worker processes; cores busy = CPU s / wall s; peak MiB = the most "
+        "the build's processes held at once (sampled every 0.25 s); other procs' CPU s = what the rest of the machine used meanwhile (noise).\n"
     )
+
+
+def _spread(values: list[float], unit: str = "") -> str:
+    return (
+        f"{statistics.median(values):.2f}{unit} (min {min(values):.2f}, max {max(values):.2f})"
+        if len(values) > 1
+        else f"{values[0]:.2f}{unit}"
+    )
+
+
+def ratios(args: argparse.Namespace, measured: dict[int, list[Bench]]) -> None:
+    """The goals' figures: partnerkb against the hand-glued builds, linearity in pages, cores and memory."""
+    print("Ratios (each run's partnerkb build against the same run's hand-glued builds):\n")
+    per_page: dict[int, float] = {}
+    for pages, benches in measured.items():
+        ours = next((b for b in benches if b.name == "partnerkb build"), None)
+        glued = next((b for b in benches if b.name == "mkdocs + i18n"), None)
+        if ours is None:
+            continue
+        good = [s for s in ours.samples if not s.failed]
+        if not good:
+            print(f"- {pages} pages: the partnerkb build failed")
+            continue
+        per_page[pages] = statistics.median(1000 * s.cpu / ours.renders for s in good)
+        if glued is not None:
+            pairs = [(o, g) for o, g in zip(ours.samples, glued.samples, strict=True) if not o.failed and not g.failed]
+            cpu = [o.cpu / (ours.variants * g.cpu) for o, g in pairs]
+            wall = [o.wall / (ours.variants * g.wall) for o, g in pairs]
+            print(
+                f"- {pages} pages: partnerkb's CPU / the hand-glued builds' CPU ({ours.variants} × one mkdocs + i18n build, "
+                f"one per variant): **{_spread(cpu, '×')}**; wall: {_spread(wall, '×')}"
+            )
+        busy = [s.both_busy for s in good]
+        print(
+            f"- {pages} pages: cores busy (CPU s / wall s) {_spread([s.cpu / s.wall for s in good])}; "
+            f"share of the build with both cores busy {_spread(busy)}; "
+            f"peak memory {max(s.peak_rss for s in good):.0f} MiB in all, {max(s.largest_rss for s in good):.0f} MiB in the largest process"
+        )
+    if len(per_page) == 2:
+        small, large = sorted(per_page)
+        print(
+            f"- linear in pages: CPU ms per page-render {per_page[large]:.2f} at {large} pages / {per_page[small]:.2f} at {small} = "
+            f"**{per_page[large] / per_page[small]:.2f}×** (goal ≤ 1.2×)"
+        )
+    print()
 
 
 # --- profiling -----------------------------------------------------------------------------
@@ -407,7 +525,7 @@ def _package(filename: str, name: str) -> str:
 
 
 def profile(args: argparse.Namespace) -> None:
-    portal = prepare(args)
+    portal = prepare(args, args.pages)
     dist = OUT / f"dist-profile-{args.pages}"
     shutil.rmtree(dist, ignore_errors=True)
     main_prof = OUT / f"profile-main-{args.pages}.prof"
@@ -494,8 +612,11 @@ def main() -> None:
         render_worker(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="See tests/perf/README.md.")
-    parser.add_argument("--pages", type=int, default=100, help="default-language pages of the synthetic portal (default: 100)")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of each build; the table shows the median (default: 3)")
+    parser.add_argument("--pages", type=int, default=300, help="default-language pages of the synthetic portal (default: 300)")
+    parser.add_argument(
+        "--large", type=int, default=1000, help="a second, larger portal, to compare CPU per page-render with (default: 1000; 0: none)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each build; the tables show the median (default: 3)")
     parser.add_argument("--languages", default="en,de,ja", help="comma-separated, 'en' first (default: en,de,ja)")
     parser.add_argument("--tiers", nargs="+", metavar="T", help="build only these tiers (default: all four)")
     parser.add_argument("--regions", type=int, default=1, help="regions of the synthetic portal, 1 to 3 (default: 1, eu)")
@@ -510,7 +631,7 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile one variant (eu/gold, --jobs 1) instead of timing")
     args = parser.parse_args()
     args.languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
-    if args.runs < 1 or args.pages < 1:
+    if args.runs < 1 or args.pages < 1 or args.large < 0:
         parser.error("--runs and --pages: at least 1")
     OUT.mkdir(parents=True, exist_ok=True)
     try:
