@@ -4,8 +4,8 @@ The tiers of a version hold mostly the same pages: a page without a gate for the
 gated page, per side of its gates) is the same text at the same place in every tree that has it.
 `SharedPages` makes every page of a build a `SharedPage`, whose `render` reuses the HTML of an
 earlier conversion when everything the conversion reads is the same: the Markdown (after the other
-plugins' `on_page_markdown`), the page's source and URL, the Markdown extensions with their
-settings, and what each file its links looked up was (MkDocs resolves links through
+plugins' `on_page_markdown`), the page's source, the Markdown extensions with their settings, and
+what each file its links looked up was, with its URL relative to the page (MkDocs resolves links through
 `Files.get_file_from_path`, which a conversion is given recorded). What MkDocs logged while
 converting is logged again on reuse, so a broken link is reported by every variant that has it.
 """
@@ -23,17 +23,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
-# A file as a link to it is converted: None when the path names no file.
-_Found = tuple[str, str, str, str] | None
+# A file as a link from the page to it is converted (its URL relative to the page's): None when the path names no file.
+_Found = tuple[str, str] | None
 
 
-def _as_found(file: File | None) -> _Found:
-    return None if file is None else (file.src_uri, file.url, file.dest_uri, str(file.inclusion))
+def _as_found(file: File | None, page: File) -> _Found:
+    return None if file is None else (file.url_relative_to(page), str(file.inclusion))
 
 
 @dataclass(frozen=True)
 class _Converted:
-    """What `Page.render` sets, with the files its anchor links point to named by source."""
+    """What `Page.render` sets, with the files its anchor links point to named by the path that found them."""
 
     lookups: tuple[tuple[str, _Found], ...]  # each path the links looked up, and what it found
     content: str
@@ -76,14 +76,16 @@ class SharedPage(Page):
 
     def render(self, config: Any, files: Files) -> None:
         assert self.markdown is not None
-        key = hashlib.sha256("\0".join((SharedPages.settings(config), self.file.src_uri, self.url, self.markdown)).encode()).hexdigest()
+        # Not the page's URL: what a conversion makes of it is the links' URLs relative to it, which
+        # the lookups hold. A language's fallback copy of a page then shares the original's HTML.
+        key = hashlib.sha256("\0".join((SharedPages.settings(config), self.file.src_uri, self.markdown)).encode()).hexdigest()
         earlier = self.shared.converted.setdefault(key, [])
         for found in earlier:
-            if all(_as_found(files.get_file_from_path(path)) == target for path, target in found.lookups):
+            if all(_as_found(files.get_file_from_path(path), self.file) == target for path, target in found.lookups):
                 self._reuse(found, files)
                 self.shared.hits += 1
                 return
-        recorded = _RecordedFiles(files)
+        recorded = _RecordedFiles(files, self.file)
         logged = _Logged()
         logging.getLogger("mkdocs").addHandler(logged)
         try:
@@ -99,7 +101,7 @@ class SharedPage(Page):
                 self.toc,
                 self._title_from_render,
                 frozenset(self.present_anchor_ids) if self.present_anchor_ids is not None else None,
-                {target.src_uri: dict(anchors) for target, anchors in links.items()} if links is not None else None,
+                {recorded.path_to(target): dict(anchors) for target, anchors in links.items()} if links is not None else None,
                 tuple(logged.records),
             )
         )
@@ -110,8 +112,11 @@ class SharedPage(Page):
         self._title_from_render = found.title
         self.present_anchor_ids = set(found.anchors) if found.anchors is not None else None
         if found.links_to_anchors is not None:
-            # The targets were looked up by the conversion, and found the same now.
-            self.links_to_anchors = {files.get_file_from_path(uri): dict(anchors) for uri, anchors in found.links_to_anchors.items()}  # type: ignore[misc]
+            # The targets were looked up by the conversion, by these paths, and are found alike now.
+            self.links_to_anchors = {
+                files.get_file_from_path(path) if path else self.file: dict(anchors)  # type: ignore[misc]
+                for path, anchors in found.links_to_anchors.items()
+            }
         for record in found.logged:
             logging.getLogger(record.name).handle(record)
 
@@ -119,14 +124,21 @@ class SharedPage(Page):
 class _RecordedFiles:
     """The site's files, as a conversion sees them, with every path it looks up recorded."""
 
-    def __init__(self, files: Files) -> None:
-        self.files = files
+    def __init__(self, files: Files, page: File) -> None:
+        self.files, self.page = files, page
         self.lookups: dict[str, _Found] = {}
+        self.paths: dict[File, str] = {}
 
     def get_file_from_path(self, path: str) -> File | None:
         file = self.files.get_file_from_path(path)
-        self.lookups[path] = _as_found(file)
+        self.lookups[path] = _as_found(file, self.page)
+        if file is not None:
+            self.paths.setdefault(file, path)
         return file
+
+    def path_to(self, file: File) -> str:
+        """A path that found `file`; "" for the page itself (a link to an anchor of its own)."""
+        return "" if file is self.page else self.paths[file]
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.files, name)
