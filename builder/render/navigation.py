@@ -13,7 +13,9 @@ of variants that one worker renders (see `run.render_group`), so the tiers of a 
 from __future__ import annotations
 
 import json
+import posixpath
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from markupsafe import Markup
@@ -37,6 +39,7 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.misses = 0
         self._signatures: dict[int, _Key | None] = {}
         self._urls: dict[int, tuple[str, ...]] = {}
+        self._shared: dict[int, tuple[str, ...] | None] = {}
         self._material: jinja2.Template | None = None
         self._module: tuple[int, Any] | None = None
 
@@ -45,6 +48,7 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         # the last one's objects (by id) no longer holds; the HTML, keyed by content, does.
         self._signatures.clear()
         self._urls.clear()
+        self._shared.clear()
         self._module = None
         self._material = _material_template(env, config)
         env.globals["pkb_nav_item"] = self.item
@@ -82,8 +86,29 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         config = context.get("config")
         status = json.dumps((config.extra or {}).get("status"), sort_keys=True, default=str) if config else ""
         features = tuple(context.get("features") or ())
-        relative = tuple(normalize_url(url, page=page) for url in urls)
-        return (signature, path, level, features, status, relative)
+        return (signature, path, level, features, status, self._relative(nav_item, page))
+
+    def _relative(self, item: Any, page: Page) -> _Key:
+        """The item's links as the page's `url` filter makes them (relative URLs), or what determines them.
+
+        All the links of a section start with the parts its URLs share; from a page outside it, each
+        link goes up to where the page's URL leaves those parts, then down: two numbers say it all.
+        """
+        shared = self._shared_parts(item)
+        if shared is not None:
+            other = _parts(_folder_of(page.url))
+            common = _common_length(other, shared)
+            if common < len(shared):
+                return ("up-and-down", common, len(other))
+        return tuple(normalize_url(url, page=page) for url in self._urls_of(item))
+
+    def _shared_parts(self, item: Any) -> tuple[str, ...] | None:
+        """The leading path parts that all the item's URLs share; None when one is not a plain path in the site."""
+        if id(item) not in self._shared:
+            urls = self._urls_of(item)
+            plain = all(_plain(url) for url in urls) and urls
+            self._shared[id(item)] = _common(_parts(url) for url in urls) if plain else None
+        return self._shared[id(item)]
 
     def _signature(self, item: Any) -> _Key | None:
         """Everything Material's macro reads of an item and its children, as a hashable value."""
@@ -110,6 +135,39 @@ def _signature_of(item: Any, signature: Any) -> _Key | None:
     if type(item) is Link:
         return ("link", item.title, item.url)
     return None  # a kind of item this cache does not know: rendered for every page
+
+
+def _plain(url: str) -> bool:
+    """A URL that MkDocs' `url` filter makes relative without going above the site (mkdocs.utils.normalize_url)."""
+    split = urlsplit(url)
+    return bool(url) and "\\" not in url and not (split.scheme or split.netloc or url.startswith(("/", "#"))) and not (
+        posixpath.normpath(url) + "/"
+    ).startswith("../")
+
+
+def _folder_of(url: str) -> str:
+    """A page URL without its file name, as mkdocs.utils.get_relative_url reads it."""
+    folder, _, name = url.rpartition("/")
+    return folder if "." in name else url
+
+
+def _parts(path: str) -> tuple[str, ...]:
+    """The parts of a path, normalized as mkdocs.utils.get_relative_url normalizes them."""
+    normal = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return tuple(normal.split("/")) if normal else ()
+
+
+def _common_length(one: tuple[str, ...], other: tuple[str, ...]) -> int:
+    """How many leading parts two paths share."""
+    return next((i for i, (a, b) in enumerate(zip(one, other, strict=False)) if a != b), min(len(one), len(other)))
+
+
+def _common(all_parts: Any) -> tuple[str, ...]:
+    """The leading parts that all the paths share."""
+    shared: tuple[str, ...] | None = None
+    for parts in all_parts:
+        shared = parts if shared is None else shared[: _common_length(shared, parts)]
+    return shared or ()
 
 
 def _material_template(env: jinja2.Environment, config: Any) -> jinja2.Template | None:
