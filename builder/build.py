@@ -11,10 +11,10 @@ import datetime
 import multiprocessing
 import shutil
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 from .core.models import Program, Variant, pick
 from .core.paths import CACHE, search_index
@@ -28,11 +28,11 @@ from .load.sources import default_as_of, source_epoch
 from .plan.check import check_links
 from .plan.links import Renderings
 from .plan.stage import Plan, plan_variant, write_variant
-from .release.audit import Auditor, TreeAudit, audit_tree
+from .release.audit import Auditor, TreeAudit, audit_trees
 from .release.install import install, write_tier_roots
 from .render import cache
 from .render.run import RenderJob, RenderResult, check_base_config, read_base_config, render_group, report_render, variant_overrides
-from .search.indexing import Indexed, index_tree
+from .search.indexing import Indexed, index_trees
 
 
 class SelectionError(ValueError):
@@ -152,28 +152,28 @@ def build(
     # Fork: workers inherit the imported MkDocs and Material instead of importing them again.
     context = multiprocessing.get_context("fork")
     try:
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-            rendered = _render_all(pool, max(1, jobs), project, plans, staging, progress)
+        workers = max(1, jobs)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            rendering = _start_renders(pool, workers, project, plans, staging, progress)
+            # While the workers render: the audit's evidence, read from the sources, not from the plans
+            # the trees are built from.
+            auditor = Auditor(project, partners_dir)
+            rendered = _finish_renders(rendering, progress)
             for result in rendered.results:
                 report_render(result, report)
             if report.failed(strict):
                 return []
-            _index_all(pool, plans, staging, progress)
+            _index_all(pool, workers, plans, staging, progress)
             write_tier_roots(project.program, staging, variants)
             regions = kit_regions(project, selection)
             kits = _build_kits(pool, project, regions, staging, progress)
             progress(Counted("audit", len(plans) + kits))
-            # The audit's evidence is read from the sources, not from the plans the trees were built from.
-            auditor = Auditor(project, partners_dir)
-            jobs_of = [(auditor.tree_evidence(p.variant), p.variant, staging, out, auditor.owners) for p in plans]
-            for plan, audited in zip(plans, pool.map(audit_tree, *zip(*jobs_of, strict=True)), strict=True):
+            for plan, audited in _audit_all(pool, workers, auditor, plans, staging, out, progress):
                 report.extend(audited.problems)
-                progress(audited)
                 # Only a tree that passed the audit is kept for reuse.
-                if not audited.problems and plan.variant.id in rendered.keys:
-                    cache.store(
-                        project, plan.variant, rendered.keys[plan.variant.id], staging / plan.variant.id, _index_of(staging, plan.variant)
-                    )
+                variant = plan.variant
+                if not audited.problems and variant.id in rendered.keys:
+                    cache.store(project, variant, rendered.keys[variant.id], staging / variant.id, _index_of(staging, variant))
             for audited in auditor.audit_kits(staging, out, regions):
                 report.extend(audited.problems)
                 progress(audited)
@@ -184,6 +184,20 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return variants
+
+
+def _audit_all(
+    pool: ProcessPoolExecutor, workers: int, auditor: Auditor, plans: list[Plan], staging: Path, out: Path, progress: Progress
+) -> list[tuple[Plan, TreeAudit]]:
+    """Every tree audited in the worker processes (a run of trees per worker), in the order of the plans."""
+    trees = [(auditor.tree_evidence(p.variant), p.variant) for p in plans]
+    futures = [pool.submit(audit_trees, group, staging, out, auditor.owners) for group in _runs(trees, workers)]
+    audits: dict[str, TreeAudit] = {}
+    for future in as_completed(futures):
+        for audited in future.result():
+            audits[audited.name] = audited
+            progress(audited)
+    return [(plan, audits[plan.variant.id]) for plan in plans]
 
 
 def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str], staging: Path, progress: Progress) -> int:
@@ -214,7 +228,7 @@ def _index_of(staging: Path, variant: Variant) -> Path:
     return search_index(staging / variant.region.id, variant.tier.id, variant.version.name)
 
 
-def _index_all(pool: ProcessPoolExecutor, plans: list[Plan], staging: Path, progress: Progress) -> None:
+def _index_all(pool: ProcessPoolExecutor, workers: int, plans: list[Plan], staging: Path, progress: Progress) -> None:
     """The search index of every tree, read from the rendered tree, unless it came from the cache with it."""
     jobs = [
         (p.variant.id, staging / p.variant.id, p.variant.version.name, p.variant.region.languages, _index_of(staging, p.variant))
@@ -222,8 +236,9 @@ def _index_all(pool: ProcessPoolExecutor, plans: list[Plan], staging: Path, prog
         if not _index_of(staging, p.variant).is_dir()
     ]
     progress(Counted("index", len(jobs)))
-    for indexed in pool.map(index_tree, *zip(*jobs, strict=True)) if jobs else ():
-        progress(indexed)
+    for future in as_completed([pool.submit(index_trees, group) for group in _runs(jobs, workers)]):
+        for indexed in future.result():
+            progress(indexed)
 
 
 @dataclass(frozen=True)
@@ -234,13 +249,22 @@ class Rendered:
     keys: dict[str, str]
 
 
-def _render_all(
+@dataclass(frozen=True)
+class _Rendering:
+    """Renders under way: the trees reused, the workers' groups, and the cache key of each variant."""
+
+    reused: list[RenderResult]
+    futures: list[Future[list[RenderResult]]]
+    key_of: dict[str, str]
+
+
+def _start_renders(
     pool: ProcessPoolExecutor, workers: int, project: Project, plans: list[Plan], staging: Path, progress: Progress
-) -> Rendered:
-    """Stage every variant's docs_dir and render it in the worker processes, or reuse its cached tree."""
+) -> _Rendering:
+    """Stage every variant's docs_dir and give the worker processes their renders, or reuse the cached tree."""
     base = read_base_config(project)
     render_jobs = []
-    results: list[RenderResult] = []
+    reused: list[RenderResult] = []
     shared = cache.shared_inputs(project)
     assets = cache.AssetDigests()
     for plan in plans:
@@ -252,28 +276,36 @@ def _render_all(
         folder = project.content(variant.version).folder
         key = cache.inputs_key(shared, plan, folder, assets, overrides, epoch, project.as_of)
         if cache.restore(project, variant, key, site_dir, _index_of(staging, variant)):
-            results.append(RenderResult(variant.id, 0.0, reused=True))
+            reused.append(RenderResult(variant.id, 0.0, reused=True))
             continue
         write_variant(project, plan, docs_dir)
         translated = {lang: plan.urls_in(lang) for lang in variant.region.languages[1:]}
         job = RenderJob(variant.id, str(project.root / "mkdocs.yml"), overrides, str(site_dir), variant.region.languages, epoch, translated)
         render_jobs.append((key, job))
-    progress(Counted("reused", len(results)))
+    progress(Counted("reused", len(reused)))
     progress(Counted("render", len(render_jobs)))
-    key_of = {job.variant_id: key for key, job in render_jobs}
-    futures = [pool.submit(render_group, group) for group in _groups([job for _, job in render_jobs], workers)]
+    futures = [pool.submit(render_group, group) for group in _runs([job for _, job in render_jobs], workers)]
+    return _Rendering(reused, futures, {job.variant_id: key for key, job in render_jobs})
+
+
+def _finish_renders(rendering: _Rendering, progress: Progress) -> Rendered:
+    """Each render as its worker finishes it."""
+    results = list(rendering.reused)
     keys = {}
-    for future in as_completed(futures):
+    for future in as_completed(rendering.futures):
         for result in future.result():
             if result.error is None:
-                keys[result.variant_id] = key_of[result.variant_id]
+                keys[result.variant_id] = rendering.key_of[result.variant_id]
             results.append(result)
             progress(result)
     return Rendered(sorted(results, key=lambda r: r.variant_id), keys)
 
 
-def _groups(jobs: list[RenderJob], workers: int) -> list[list[RenderJob]]:
-    """The jobs in one run of consecutive variants per worker: the tiers of a region and version, which
-    render much alike, then share a worker and what it has rendered."""
-    size = -(-len(jobs) // max(1, workers))
-    return [jobs[start : start + size] for start in range(0, len(jobs), size)]
+Item = TypeVar("Item")
+
+
+def _runs(items: list[Item], workers: int) -> list[list[Item]]:
+    """The items in one run of consecutive ones per worker: the tiers of a region and version, which
+    render (and read) much alike, then share a worker and what it has done."""
+    size = -(-len(items) // max(1, workers))
+    return [items[start : start + size] for start in range(0, len(items), size)]

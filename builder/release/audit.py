@@ -279,11 +279,16 @@ class Auditor:
         return audit_files(evidence, paths, out, shown_as, reader, self.owners)
 
 
-def audit_tree(evidence: Evidence, variant: Variant, out: Path, shown_as: Path, owners: Mapping[str, str]) -> TreeAudit:
-    """Audit one variant tree (in a worker process: everything it needs comes as arguments)."""
-    started = time.monotonic()
-    problems = audit_files(evidence, tree_files(out, variant), out, shown_as, FileReader(), owners)
-    return TreeAudit(variant.id, problems, time.monotonic() - started)
+def audit_trees(trees: list[tuple[Evidence, Variant]], out: Path, shown_as: Path, owners: Mapping[str, str]) -> list[TreeAudit]:
+    """Audit variant trees one after the other (in a worker process: everything it needs comes as
+    arguments), with one reader: the blocks that the trees' pages share are folded once."""
+    reader = FileReader()
+    audits = []
+    for evidence, variant in trees:
+        started = time.monotonic()
+        problems = audit_files(evidence, tree_files(out, variant), out, shown_as, reader, owners)
+        audits.append(TreeAudit(variant.id, problems, time.monotonic() - started))
+    return audits
 
 
 def audit_output(

@@ -140,9 +140,12 @@ def _signature_of(item: Any, signature: Any) -> _Key | None:
 def _plain(url: str) -> bool:
     """A URL that MkDocs' `url` filter makes relative without going above the site (mkdocs.utils.normalize_url)."""
     split = urlsplit(url)
-    return bool(url) and "\\" not in url and not (split.scheme or split.netloc or url.startswith(("/", "#"))) and not (
-        posixpath.normpath(url) + "/"
-    ).startswith("../")
+    return (
+        bool(url)
+        and "\\" not in url
+        and not (split.scheme or split.netloc or url.startswith(("/", "#")))
+        and not (posixpath.normpath(url) + "/").startswith("../")
+    )
 
 
 def _folder_of(url: str) -> str:
