@@ -307,5 +307,5 @@ Item = TypeVar("Item")
 def _runs(items: list[Item], workers: int) -> list[list[Item]]:
     """The items in one run of consecutive ones per worker: the tiers of a region and version, which
     render (and read) much alike, then share a worker and what it has done."""
-    size = -(-len(items) // max(1, workers))
+    size = max(1, -(-len(items) // max(1, workers)))
     return [items[start : start + size] for start in range(0, len(items), size)]

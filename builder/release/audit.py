@@ -88,7 +88,7 @@ class _Text:
 # A token of `tokens` that has a letter outside ASCII.
 _NON_ASCII_TOKEN = re.compile(r"[^\W_]*[^\W_\x00-\x7f][^\W_]*")
 # A line that is only a block break (decode puts one where a block of the markup starts or ends).
-_BREAKS = re.compile(f"^{BLOCK_BREAK}$", re.MULTILINE)
+_BREAK_LINE = f"\n{BLOCK_BREAK}\n"
 
 
 class FileReader:
@@ -110,8 +110,10 @@ class FileReader:
         return self.read_decoded(decode(data), digest)
 
     def read_decoded(self, decoded: Decoded, digest: str) -> _Text:
-        # Lines join (a sentence wraps in text and PDF), but not across a block of the markup.
-        raw = set(_BREAKS.split(decoded.text or ""))
+        # Lines join (a sentence wraps in text and PDF), but not across a block of the markup. decode
+        # puts each block break on a line of its own; at the start or end of the text one would part
+        # no words, so splitting at the break with its line ends is splitting at every break line.
+        raw = set((decoded.text or "").split(_BREAK_LINE))
         if len(self.blocks) > _CACHED_BLOCKS:
             self.blocks.clear()
         for block in raw.difference(self.blocks):
