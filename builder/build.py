@@ -191,7 +191,7 @@ def _audit_all(
 ) -> list[tuple[Plan, TreeAudit]]:
     """Every tree audited in the worker processes (a run of trees per worker), in the order of the plans."""
     trees = [(auditor.tree_evidence(p.variant), p.variant) for p in plans]
-    futures = [pool.submit(audit_trees, group, staging, out, auditor.owners) for group in _runs(trees, workers)]
+    futures = [pool.submit(audit_trees, group, staging, out, auditor.owners) for group in _groups(trees, workers, lambda tree: tree[1])]
     audits: dict[str, TreeAudit] = {}
     for future in as_completed(futures):
         for audited in future.result():
@@ -236,7 +236,9 @@ def _index_all(pool: ProcessPoolExecutor, workers: int, plans: list[Plan], stagi
         if not _index_of(staging, p.variant).is_dir()
     ]
     progress(Counted("index", len(jobs)))
-    for future in as_completed([pool.submit(index_trees, group) for group in _runs(jobs, workers)]):
+    variants = {p.variant.id: p.variant for p in plans}
+    groups = _groups(jobs, workers, lambda job: variants[job[0]])
+    for future in as_completed([pool.submit(index_trees, group) for group in groups]):
         for indexed in future.result():
             progress(indexed)
 
@@ -284,7 +286,9 @@ def _start_renders(
         render_jobs.append((key, job))
     progress(Counted("reused", len(reused)))
     progress(Counted("render", len(render_jobs)))
-    futures = [pool.submit(render_group, group) for group in _runs([job for _, job in render_jobs], workers)]
+    variants = {p.variant.id: p.variant for p in plans}
+    groups = _groups([job for _, job in render_jobs], workers, lambda job: variants[job.variant_id])
+    futures = [pool.submit(render_group, group) for group in groups]
     return _Rendering(reused, futures, {job.variant_id: key for key, job in render_jobs})
 
 
@@ -304,8 +308,18 @@ def _finish_renders(rendering: _Rendering, progress: Progress) -> Rendered:
 Item = TypeVar("Item")
 
 
-def _runs(items: list[Item], workers: int) -> list[list[Item]]:
-    """The items in one run of consecutive ones per worker: the tiers of a region and version, which
-    render (and read) much alike, then share a worker and what it has done."""
-    size = max(1, -(-len(items) // max(1, workers)))
-    return [items[start : start + size] for start in range(0, len(items), size)]
+def _groups(items: list[Item], workers: int, variant_of: Callable[[Item], Variant]) -> list[list[Item]]:
+    """The items in groups that one worker takes in turn: the tiers of a region and version, which
+    render (and read) much alike, share a worker and what it has done. A group is halved while some
+    worker would have none; the largest groups go first, so that the workers end together."""
+    alike: dict[tuple[str, str], list[Item]] = {}
+    for item in items:
+        variant = variant_of(item)
+        alike.setdefault((variant.region.id, variant.version.name), []).append(item)
+    groups = list(alike.values())
+    while len(groups) < workers and any(len(group) > 1 for group in groups):
+        largest = max(groups, key=len)
+        groups.remove(largest)
+        half = -(-len(largest) // 2)
+        groups += [largest[:half], largest[half:]]
+    return sorted(groups, key=len, reverse=True)
