@@ -37,11 +37,13 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.rendered: dict[_Key, str] = {}
         self.hits = 0
         self.misses = 0
-        self._signatures: dict[int, _Key | None] = {}
-        self._urls: dict[int, tuple[str, ...]] = {}
-        self._shared: dict[int, tuple[str, ...] | None] = {}
+        # What is learned of each navigation object of a build, by id; the object is kept with it,
+        # so that no other object is given that id while the build lasts.
+        self._signatures: dict[int, tuple[Any, _Key | None]] = {}
+        self._urls: dict[int, tuple[Any, tuple[str, ...]]] = {}
+        self._shared: dict[int, tuple[Any, tuple[str, ...] | None]] = {}
         self._material: jinja2.Template | None = None
-        self._module: tuple[int, Any] | None = None
+        self._module: tuple[jinja2.runtime.Context, Any] | None = None
 
     def on_env(self, env: jinja2.Environment, config: Any, files: Any) -> jinja2.Environment:
         # Each language is a build of its own, with its own navigation objects: what was learned of
@@ -70,9 +72,10 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
 
     def _material_module(self, context: jinja2.runtime.Context) -> Any:
         """Material's nav-item template made with this page's context (once per page)."""
-        if self._module is None or self._module[0] != id(context):
+        # The context itself is kept (not its id, which a later page's context could be given).
+        if self._module is None or self._module[0] is not context:
             assert self._material is not None
-            self._module = (id(context), self._material.make_module(vars=context.get_all()))
+            self._module = (context, self._material.make_module(vars=context.get_all()))
         return self._module[1]
 
     def _key(self, context: jinja2.runtime.Context, nav_item: Any, path: str, level: int, page: Any) -> _Key | None:
@@ -107,21 +110,21 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         if id(item) not in self._shared:
             urls = self._urls_of(item)
             plain = all(_plain(url) for url in urls) and urls
-            self._shared[id(item)] = _common(_parts(url) for url in urls) if plain else None
-        return self._shared[id(item)]
+            self._shared[id(item)] = (item, _common(_parts(url) for url in urls) if plain else None)
+        return self._shared[id(item)][1]
 
     def _signature(self, item: Any) -> _Key | None:
         """Everything Material's macro reads of an item and its children, as a hashable value."""
         if id(item) not in self._signatures:
-            self._signatures[id(item)] = _signature_of(item, self._signature)
-        return self._signatures[id(item)]
+            self._signatures[id(item)] = (item, _signature_of(item, self._signature))
+        return self._signatures[id(item)][1]
 
     def _urls_of(self, item: Any) -> tuple[str, ...]:
         if id(item) not in self._urls:
             own = (item.url,) if isinstance(item, (Page, Link)) else ()
             children = tuple(url for child in getattr(item, "children", None) or () for url in self._urls_of(child))
-            self._urls[id(item)] = own + children
-        return self._urls[id(item)]
+            self._urls[id(item)] = (item, own + children)
+        return self._urls[id(item)][1]
 
 
 def _signature_of(item: Any, signature: Any) -> _Key | None:

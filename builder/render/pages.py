@@ -78,7 +78,8 @@ class SharedPage(Page):
         assert self.markdown is not None
         # Not the page's URL: what a conversion makes of it is the links' URLs relative to it, which
         # the lookups hold. A language's fallback copy of a page then shares the original's HTML.
-        key = hashlib.sha256("\0".join((SharedPages.settings(config), self.file.src_uri, self.markdown)).encode()).hexdigest()
+        page = (SharedPages.settings(config), self.file.src_uri, str(self.file.inclusion), self.markdown)
+        key = hashlib.sha256("\0".join(page).encode()).hexdigest()
         earlier = self.shared.converted.setdefault(key, [])
         for found in earlier:
             if all(_as_found(files.get_file_from_path(path), self.file) == target for path, target in found.lookups):
@@ -93,7 +94,11 @@ class SharedPage(Page):
         finally:
             logging.getLogger("mkdocs").removeHandler(logged)
         self.shared.misses += 1
-        links = self.links_to_anchors
+        links = None
+        if self.links_to_anchors is not None:
+            links = {recorded.path_to(target): dict(anchors) for target, anchors in self.links_to_anchors.items()}
+            if None in links:
+                return  # an anchor link to a file the conversion did not look up: this one is not shared
         earlier.append(
             _Converted(
                 tuple(recorded.lookups.items()),
@@ -101,7 +106,7 @@ class SharedPage(Page):
                 self.toc,
                 self._title_from_render,
                 frozenset(self.present_anchor_ids) if self.present_anchor_ids is not None else None,
-                {recorded.path_to(target): dict(anchors) for target, anchors in links.items()} if links is not None else None,
+                links,  # type: ignore[arg-type]
                 tuple(logged.records),
             )
         )
@@ -136,9 +141,9 @@ class _RecordedFiles:
             self.paths.setdefault(file, path)
         return file
 
-    def path_to(self, file: File) -> str:
-        """A path that found `file`; "" for the page itself (a link to an anchor of its own)."""
-        return "" if file is self.page else self.paths[file]
+    def path_to(self, file: File) -> str | None:
+        """A path that found `file`; "" for the page itself (a link to an anchor of its own); None if none did."""
+        return "" if file is self.page else self.paths.get(file)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.files, name)

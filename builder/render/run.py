@@ -300,7 +300,7 @@ def render(job: RenderJob, shared: dict[str, BasePlugin] | None = None) -> Rende
     try:
         # MkDocs consumes the settings it validates (markdown_extensions' mappings): a copy for each job.
         config = load_config(job.config_file, **copy.deepcopy(job.overrides))
-        for name, plugin in (shared or shared_plugins()).items():
+        for name, plugin in (shared_plugins() if shared is None else shared).items():
             config.plugins[name] = plugin
         config.plugins.on_startup(command="build", dirty=False)
         try:
