@@ -189,7 +189,7 @@ def build(
 def _audit_all(
     pool: ProcessPoolExecutor, workers: int, auditor: Auditor, plans: list[Plan], staging: Path, out: Path, progress: Progress
 ) -> list[tuple[Plan, TreeAudit]]:
-    """Every tree audited in the worker processes (a run of trees per worker), in the order of the plans."""
+    """Every tree audited in the worker processes (in the groups of `_groups`), in the order of the plans."""
     trees = [(auditor.tree_evidence(p.variant), p.variant) for p in plans]
     futures = [pool.submit(audit_trees, group, staging, out, auditor.owners) for group in _groups(trees, workers, lambda tree: tree[1])]
     audits: dict[str, TreeAudit] = {}
