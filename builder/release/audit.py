@@ -23,7 +23,7 @@ from ..core.paths import search_index
 from ..core.problems import Problem, Severity
 from ..features.project import Project
 from ..load.project import markdown_parser
-from .decode import BLOCK_BREAK, Decoded, decode, read_search_index
+from .decode import BREAK_LINE, Decoded, decode, read_search_index
 from .evidence import Corpus, Evidence, Reader, evidence_for, fold, read_corpus, tokens, words_in
 
 _CACHED_BLOCK_USES = 4_000_000  # the files kept hold this many blocks in all (each block is kept once)
@@ -87,8 +87,6 @@ class _Text:
 
 # A token of `tokens` that has a letter outside ASCII.
 _NON_ASCII_TOKEN = re.compile(r"[^\W_]*[^\W_\x00-\x7f][^\W_]*")
-# A line that is only a block break (decode puts one where a block of the markup starts or ends).
-_BREAK_LINE = f"\n{BLOCK_BREAK}\n"
 
 
 class FileReader:
@@ -113,7 +111,7 @@ class FileReader:
         # Lines join (a sentence wraps in text and PDF), but not across a block of the markup. decode
         # puts each block break on a line of its own; at the start or end of the text one would part
         # no words, so splitting at the break with its line ends is splitting at every break line.
-        raw = set((decoded.text or "").split(_BREAK_LINE))
+        raw = set((decoded.text or "").split(BREAK_LINE))
         if len(self.blocks) > _CACHED_BLOCKS:
             self.blocks.clear()
         for block in raw.difference(self.blocks):

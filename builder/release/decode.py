@@ -31,6 +31,7 @@ _TAG = re.compile(r"<!\[CDATA\[|\]\]>|<[^>]*>")
 # Put where a block element starts or ends, on a line of its own: a phrase does not run from one
 # block into the next (two navigation entries side by side are not a sentence of either).
 BLOCK_BREAK = "\x1e"
+BREAK_LINE = f"\n{BLOCK_BREAK}\n"
 _INLINE_TAG = re.compile(
     r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|time|u|var)(?:\s[^>]*)?>",
     re.IGNORECASE,
@@ -114,11 +115,11 @@ def readings(text: str, depth: int = 0) -> str:
         return html.unescape(joined) if "&" in joined else joined
     # Markup: its text as a browser shows it (inline tags join words, others separate them), and
     # what the tags hold (attribute values, comments). Anything else is also read as it is.
-    shown = _TAG.sub(f"\n{BLOCK_BREAK}\n", _INLINE_TAG.sub("", joined))
+    shown = _TAG.sub(BREAK_LINE, _INLINE_TAG.sub("", joined))
     # Each value a tag holds is a block of its own: two attributes side by side are not a sentence.
-    held = f"\n{BLOCK_BREAK}\n".join(_ATTRIBUTE.findall(joined) + _COMMENT.findall(joined))
+    held = BREAK_LINE.join(_ATTRIBUTE.findall(joined) + _COMMENT.findall(joined))
     markup = text.lstrip()[:1] == "<"
-    return html.unescape(f"\n{BLOCK_BREAK}\n".join([shown, held] if markup else [joined, shown, held]))
+    return html.unescape(BREAK_LINE.join([shown, held] if markup else [joined, shown, held]))
 
 
 def _unescape(match: re.Match[str]) -> str:

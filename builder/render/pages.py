@@ -52,19 +52,16 @@ class SharedPages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self.converted: dict[str, list[_Converted]] = {}
         self.hits = 0
         self.misses = 0
+        self.settings = ""  # the Markdown settings of the build under way
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen each language's files
     def on_files(self, files: Files, config: Any) -> Files:
+        settings = [config["markdown_extensions"], config["mdx_configs"], config["validation"], config["use_directory_urls"]]
+        self.settings = json.dumps(settings, sort_keys=True, default=str)
         for file in files.documentation_pages():
             if file.page is None:
                 SharedPage(None, file, config, self)
         return files
-
-    @staticmethod
-    def settings(config: Any) -> str:
-        """The Markdown settings of a build."""
-        settings = [config["markdown_extensions"], config["mdx_configs"], config["validation"], config["use_directory_urls"]]
-        return json.dumps(settings, sort_keys=True, default=str)
 
 
 class SharedPage(Page):
@@ -78,7 +75,7 @@ class SharedPage(Page):
         assert self.markdown is not None
         # Not the page's URL: what a conversion makes of it is the links' URLs relative to it, which
         # the lookups hold. A language's fallback copy of a page then shares the original's HTML.
-        page = (SharedPages.settings(config), self.file.src_uri, str(self.file.inclusion), self.markdown)
+        page = (self.shared.settings, self.file.src_uri, str(self.file.inclusion), self.markdown)
         key = hashlib.sha256("\0".join(page).encode()).hexdigest()
         earlier = self.shared.converted.setdefault(key, [])
         for found in earlier:
