@@ -17,17 +17,19 @@ from pathlib import Path
 from typing import Literal, TypeVar
 
 from .core.models import Program, Variant, pick
-from .core.paths import CACHE, search_index
+from .core.paths import CACHE, KITS, VERDICTS, search_index
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
-from .features.kits import check_kit_templates, kit_files
+from .features.kits import check_kit_templates, kept_kit_files
 from .features.project import Project
+from .load.program import load_program
 from .load.project import load_project, markdown_parser
 from .load.sources import default_as_of, source_epoch
 from .plan.check import check_links
 from .plan.links import Renderings
 from .plan.stage import Plan, plan_variant, write_variant
+from .release import unchanged
 from .release.audit import Auditor, TreeAudit, audit_trees
 from .release.install import install, write_tier_roots
 from .render import cache
@@ -78,7 +80,11 @@ def _selected(program: Program, selection: Selection) -> list[Variant]:
 
 def kit_regions(project: Project, selection: Selection) -> list[str]:
     """The regions whose kits a build makes: those of every selected variant, by shard 1 alone."""
-    return sorted({v.region.id for v in _selected(project.program, selection)}) if selection.makes_kits else []
+    return kit_regions_of(project.program, selection)
+
+
+def kit_regions_of(program: Program, selection: Selection) -> list[str]:
+    return sorted({v.region.id for v in _selected(program, selection)}) if selection.makes_kits else []
 
 
 @dataclass(frozen=True)
@@ -113,9 +119,9 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
 
 @dataclass(frozen=True)
 class Counted:
-    """A stage starts with this many items: `reused` trees from the cache, trees to `render`, `kits` to make, trees and kits to `audit`."""
+    """A stage starts with this many items: `unchanged` variants (the whole build is as it was), `reused` trees from the cache, trees to `render`, `kits` to make, trees and kits to `audit`."""
 
-    stage: Literal["reused", "render", "index", "kits", "audit"]
+    stage: Literal["unchanged", "reused", "render", "index", "kits", "audit"]
     count: int
 
 
@@ -136,7 +142,47 @@ def build(
     partners_dir: Path | None = None,
 ) -> list[Variant]:
     """Build the selected variants and their regions' partner kits into `out`; on any problem (or a warning
-    under strict) `out` is untouched."""
+    under strict) `out` is untouched. A build whose inputs and output did not change since the last
+    one stops at that (see `release.unchanged`), with the problems that build reported."""
+    key = _inputs_key(root, selection, as_of, partners_dir, out)
+    if key is not None and (kept := unchanged.unchanged(root, out, key.digest)) is not None:
+        report.extend(kept)
+        variants = _selected(key.program, selection)[selection.shard[0] - 1 :: selection.shard[1]]
+        progress(Counted("unchanged", len(variants)))
+        return [] if report.failed(strict) else variants
+    unchanged.forget(root, out)
+    variants = _build(root, out, selection, jobs, strict, report, progress, as_of, partners_dir)
+    if variants and key is not None:
+        regions = sorted({v.region.id for v in variants} | set(kit_regions_of(key.program, selection)))
+        unchanged.record(root, out, key.digest, regions, report.sorted())
+    return variants
+
+
+@dataclass(frozen=True)
+class _Key:
+    program: Program
+    digest: str
+
+
+def _inputs_key(root: Path, selection: Selection, as_of: datetime.datetime | None, partners_dir: Path | None, out: Path) -> _Key | None:
+    """What a build reads, as one digest; None when the program does not load (the build then says why)."""
+    program = load_program(root, Report())
+    if program is None:
+        return None
+    return _Key(program, unchanged.inputs_key(root, program, selection, as_of or default_as_of(), partners_dir, out))
+
+
+def _build(
+    root: Path,
+    out: Path,
+    selection: Selection,
+    jobs: int,
+    strict: bool,
+    report: Report,
+    progress: Progress,
+    as_of: datetime.datetime | None,
+    partners_dir: Path | None,
+) -> list[Variant]:
     checked = check_project(root, report, as_of, partners_dir)
     if checked is None or report.failed(strict):
         return []
@@ -174,7 +220,7 @@ def build(
                 variant = plan.variant
                 if not audited.problems and variant.id in rendered.keys:
                     cache.store(project, variant, rendered.keys[variant.id], staging / variant.id, _index_of(staging, variant))
-            for audited in auditor.audit_kits(staging, out, regions):
+            for audited in auditor.audit_kits(staging, out, regions, verdicts=root / VERDICTS):
                 report.extend(audited.problems)
                 progress(audited)
         if report.failed(strict):
@@ -191,7 +237,10 @@ def _audit_all(
 ) -> list[tuple[Plan, TreeAudit]]:
     """Every tree audited in the worker processes (in the groups of `_groups`), in the order of the plans."""
     trees = [(auditor.tree_evidence(p.variant), p.variant) for p in plans]
-    futures = [pool.submit(audit_trees, group, staging, out, auditor.owners) for group in _groups(trees, workers, lambda tree: tree[1])]
+    futures = [
+        pool.submit(audit_trees, group, staging, out, auditor.owners, auditor.project.root / VERDICTS)
+        for group in _groups(trees, workers, lambda tree: tree[1])
+    ]
     audits: dict[str, TreeAudit] = {}
     for future in as_completed(futures):
         for audited in future.result():
@@ -211,7 +260,7 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
             continue
         names = {p.id: pick(p.certifications, partner.language, program.default_language) for p in paths}
         job = (partner, project.collateral, program, project.locales[partner.language], names, project.as_of)
-        futures[pool.submit(kit_files, *job)] = partner
+        futures[pool.submit(kept_kit_files, project.root / KITS, *job)] = partner
     for region in regions:
         (staging / region / "partners").mkdir(parents=True, exist_ok=True)
     progress(Counted("kits", len(futures)))

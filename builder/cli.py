@@ -174,6 +174,11 @@ class _Progress:
 
     def __call__(self, event: Event) -> None:
         match event:
+            case Counted("unchanged", count):
+                click.echo(
+                    f"partnerkb: nothing changed since the last build: the {count} variant(s) and kits in the output are the ones audited",
+                    err=True,
+                )
             case Counted("reused", count) if count:
                 click.echo(f"partnerkb: reused {count} unchanged variant(s) from .partnerkb-cache", err=True)
             case Counted("render", count):

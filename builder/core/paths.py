@@ -9,6 +9,10 @@ from pathlib import Path, PurePosixPath
 PACKAGE = Path(__file__).resolve().parents[1]
 # The project's cache folder: git refs read, renderer verdicts, rendered trees.
 CACHE = ".partnerkb-cache"
+# Where the audit keeps the files it found clean, by tree and evidence (see release.audit.Verdicts).
+VERDICTS = f"{CACHE}/audit"
+# The partner kits made before, by partner and inputs (see features.kits.kept_kit_files).
+KITS = f"{CACHE}/kits"
 
 
 def search_index(region_dir: Path, tier: str, version: str) -> Path:

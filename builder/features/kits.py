@@ -9,7 +9,9 @@ own templates (`builder/features/templates/`), autoescaped: a partner's strings 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import html
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ import jinja2
 import markupsafe
 from babel.numbers import format_compact_currency, format_decimal
 
+from ..core.inputs import builder_digest, files_under, hash_files
 from ..core.models import Locale, Program, Tier, babel_locale
 from ..core.problems import Report
 from . import collateral as collateral_module
@@ -101,6 +104,39 @@ def kit_files(
     files.append(("index.html", _PAGES.get_template("kit.html").render(**common, downloads=downloads).encode("utf-8")))
     files.append(("dashboard.html", _dashboard(partner, program, locale, common, certifications).encode("utf-8")))
     return sorted(files)
+
+
+def kept_kit_files(
+    cache: Path,
+    partner: Partner,
+    items: tuple[Collateral, ...],
+    program: Program,
+    locale: Locale,
+    certifications: Mapping[str, str],
+    moment: datetime.datetime,
+) -> list[tuple[str, bytes]]:
+    """`kit_files`, kept in `cache` between builds under the digest of everything the kit is made from:
+    the arguments (pickled whole: every field of every model), the partner's logo, the collateral's
+    template folders and the builder with its packages."""
+    job = (partner, items, program, locale, dict(certifications), moment)
+    digest = hashlib.sha256(builder_digest() + pickle.dumps(job))
+    hash_files(digest, partner.folder, files_under(partner.folder / partner.logo))
+    for item in items:
+        hash_files(digest, item.folder, files_under(item.folder))
+    entry = cache / partner.region.id / f"{partner.id}.pickle"
+    key = digest.hexdigest()
+    try:
+        kept_key, files = pickle.loads(entry.read_bytes())
+        if kept_key == key:
+            return list(files)
+    except (OSError, pickle.UnpicklingError, ValueError, EOFError):
+        pass  # nothing kept, or something unreadable: made again
+    files = kit_files(partner, items, program, locale, certifications, moment)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = entry.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps((key, files)))
+    partial.replace(entry)
+    return files
 
 
 def _common(partner: Partner, locale: Locale) -> dict[str, Any]:

@@ -11,6 +11,7 @@ that many trees share (theme scripts and styles) is kept by content hash, within
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import time
 from collections import Counter, OrderedDict
@@ -18,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.inputs import builder_digest, file_digest
 from ..core.models import Variant
 from ..core.paths import search_index
 from ..core.problems import Problem, Severity
@@ -148,28 +150,80 @@ class TreeAudit:
 
 
 def audit_files(
-    evidence: Evidence, paths: list[Path], out: Path, shown_as: Path, reader: FileReader, owners: Mapping[str, str]
+    evidence: Evidence,
+    paths: list[Path],
+    out: Path,
+    shown_as: Path,
+    reader: FileReader,
+    owners: Mapping[str, str],
+    verdicts: Verdicts | None = None,
 ) -> list[Problem]:
     """Compare every file in `paths` with `evidence`; each leak named with file, evidence and source.
 
     A search index (a folder) is read as a whole, through its engine's reader. `owners` maps the
-    sources of partner files to their partner, so that a partner's data is named as such.
+    sources of partner files to their partner, so that a partner's data is named as such. A file
+    that `verdicts` knows to be clean against this evidence is not compared again.
     """
     compare = _Comparison(evidence, owners)
+    verdicts = verdicts or Verdicts(None, "", evidence)
     for path in paths:
         label = (shown_as / path.relative_to(out)).as_posix()
-        if path.is_dir():
-            decoded = read_search_index(path)
-            text = reader.read_decoded(decoded, f"index:{path}")
-        else:
-            data = path.read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in evidence.assets:
-                message = f"leak: '{evidence.assets[digest]}' is used only by content hidden from {evidence.reader}"
-                compare.problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
-            text = reader.read(data, digest)
-        compare.file(label, text)
+        data = None if path.is_dir() else path.read_bytes()
+        digest = file_digest(path) if data is None else hashlib.sha256(data).hexdigest()
+        if verdicts.known_clean(digest):
+            continue
+        asset = evidence.assets.get(digest)
+        if asset is not None:
+            message = f"leak: '{asset}' is used only by content hidden from {evidence.reader}"
+            compare.problems.append(Problem(label, 1, Severity.ERROR, "leak-asset", message))
+        text = reader.read_decoded(read_search_index(path), f"index:{digest}") if data is None else reader.read(data, digest)
+        if compare.file(label, text) and asset is None:
+            verdicts.clean(digest)
+    verdicts.save()
     return compare.problems
+
+
+class Verdicts:
+    """The files of one tree (or kit) found clean against its evidence, by content digest, kept between
+    builds in the project's cache: a file that did not change is not compared again with evidence that
+    did not change. The key holds every word, phrase and asset of the evidence and the builder's own
+    code; the files are still read and hashed, so the whole tree is proven, file by file."""
+
+    def __init__(self, folder: Path | None, name: str, evidence: Evidence) -> None:
+        self.path = folder / f"{name.replace('/', '__')}.json" if folder is not None else None
+        self.known: set[str] = set()
+        self.found: set[str] = set()
+        self.key = ""
+        if self.path is None:
+            return
+        digest = hashlib.sha256(builder_digest())
+        for part in (evidence.words, evidence.phrases, evidence.assets):
+            digest.update(json.dumps(sorted(part), ensure_ascii=False).encode() + b"\0")
+        self.key = digest.hexdigest()
+        try:
+            kept = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(kept, dict) and kept.get("evidence") == self.key and isinstance(kept.get("clean"), list):
+            self.known = set(kept["clean"])
+
+    def known_clean(self, digest: str) -> bool:
+        if digest in self.known:
+            self.found.add(digest)
+            return True
+        return False
+
+    def clean(self, digest: str) -> None:
+        self.found.add(digest)
+
+    def save(self) -> None:
+        """Keep the clean files of this audit (only they: a file that left the tree is forgotten)."""
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(json.dumps({"evidence": self.key, "clean": sorted(self.found)}), encoding="utf-8")
+        partial.replace(self.path)
 
 
 class _Comparison:
@@ -181,22 +235,26 @@ class _Comparison:
         self.problems: list[Problem] = []
         self.reported: set[str] = set()
 
-    def file(self, label: str, text: _Text) -> None:
+    def file(self, label: str, text: _Text) -> bool:
+        """Compare one file; True when it holds nothing of the evidence (and could be read)."""
         evidence = self.evidence
         if not text.checked:
             message = f"unchecked: a {text.kind} file, which the audit cannot read"
             self.problems.append(Problem(label, 1, Severity.WARNING, "audit-unchecked", message))
-            return
+            return False
         in_phrases: set[str] = set()
-        for phrase in self.index.found_in(text):
+        phrases = self.index.found_in(text)
+        for phrase in phrases:
             in_phrases.update(phrase.split(" "))
             if phrase not in self.reported:  # once, in the first file that has it
                 self.reported.add(phrase)
                 self.problems.append(_phrase_leak(label, phrase, evidence.phrases[phrase], evidence.reader, self.owners))
-        words = sorted(w for w in text.words if w in evidence.words and w not in in_phrases and w not in self.reported)
+        found = sorted(w for w in text.words if w in evidence.words and w not in in_phrases)
+        words = [w for w in found if w not in self.reported]
         if words:
             self.reported.update(words)
             self.problems.append(_word_leak(label, words, evidence))
+        return not phrases and not found
 
 
 def _phrase_leak(label: str, phrase: str, source: str, reader: Reader, owners: Mapping[str, str]) -> Problem:
@@ -257,36 +315,44 @@ class Auditor:
         region, tier = corpus.partners[partner_id]
         return evidence_for(corpus, Reader(region, tier, self.ranks, partner_id), self.certifications)
 
-    def audit_kits(self, out: Path, shown_as: Path, regions: list[str], reader: FileReader | None = None) -> list[TreeAudit]:
-        """Every kit folder under `<region>/partners/`: in its partner's region, and holding only what its partner may see."""
+    def audit_kits(
+        self, out: Path, shown_as: Path, regions: list[str], reader: FileReader | None = None, verdicts: Path | None = None
+    ) -> list[TreeAudit]:
+        """Every kit folder under `<region>/partners/`: in its partner's region, and holding only what its partner may see
+        (`verdicts`: the folder of the files found clean before, see `Verdicts`)."""
         reader = reader or FileReader()
         audits = []
         for region in regions:
             folder = out / region / "partners"
             for kit in sorted(p for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []:
                 started = time.monotonic()
-                problems = self._audit_kit(region, kit, out, shown_as, reader)
+                problems = self._audit_kit(region, kit, out, shown_as, reader, verdicts)
                 audits.append(TreeAudit(f"{region}/partners/{kit.name}", problems, time.monotonic() - started))
         return audits
 
-    def _audit_kit(self, region: str, kit: Path, out: Path, shown_as: Path, reader: FileReader) -> list[Problem]:
+    def _audit_kit(self, region: str, kit: Path, out: Path, shown_as: Path, reader: FileReader, verdicts: Path | None) -> list[Problem]:
         evidence = self.kit_evidence(kit.name)
         label = (shown_as / kit.relative_to(out)).as_posix()
         if evidence is None or evidence.reader.region != region:
             why = f"of partner '{kit.name}' of region '{evidence.reader.region}'" if evidence else f"of no partner ('{kit.name}')"
             return [Problem(label, 1, Severity.ERROR, "leak-kit", f"leak: a kit {why} is in region '{region}'")]
         paths = sorted(p for p in kit.rglob("*") if p.is_file())
-        return audit_files(evidence, paths, out, shown_as, reader, self.owners)
+        known = Verdicts(verdicts, f"{region}/partners/{kit.name}", evidence)
+        return audit_files(evidence, paths, out, shown_as, reader, self.owners, known)
 
 
-def audit_trees(trees: list[tuple[Evidence, Variant]], out: Path, shown_as: Path, owners: Mapping[str, str]) -> list[TreeAudit]:
+def audit_trees(
+    trees: list[tuple[Evidence, Variant]], out: Path, shown_as: Path, owners: Mapping[str, str], verdicts: Path | None = None
+) -> list[TreeAudit]:
     """Audit variant trees one after the other (in a worker process: everything it needs comes as
-    arguments), with one reader: the blocks that the trees' pages share are folded once."""
+    arguments), with one reader: the blocks that the trees' pages share are folded once. `verdicts`:
+    the folder of the files found clean before (see `Verdicts`)."""
     reader = FileReader()
     audits = []
     for evidence, variant in trees:
         started = time.monotonic()
-        problems = audit_files(evidence, tree_files(out, variant), out, shown_as, reader, owners)
+        known = Verdicts(verdicts, variant.id, evidence)
+        problems = audit_files(evidence, tree_files(out, variant), out, shown_as, reader, owners, known)
         audits.append(TreeAudit(variant.id, problems, time.monotonic() - started))
     return audits
 

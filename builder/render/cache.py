@@ -16,42 +16,24 @@ import datetime
 import hashlib
 import json
 import shutil
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..core.inputs import builder_digest, files_under, hash_files
 from ..core.models import Variant
-from ..core.paths import CACHE, PACKAGE
+from ..core.paths import CACHE
 from ..features.project import Project
 from ..plan.stage import Plan
 
 _SHARED_INPUTS = ("mkdocs.yml", "partners/program.yml", "locales", "theme")
-_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Markdown")
 # Per-variant settings that name folders of this build, not what the tree holds.
 _PLACES = ("docs_dir", "site_dir")
 
 
-def _hash_files(digest: hashlib._Hash, root: Path, paths: list[Path]) -> None:
-    for path in sorted(paths):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-
-
-def _files(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
-        return []
-    return [p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-
-
 def shared_inputs(project: Project) -> bytes:
     """The digest of what every variant shares: the builder, its packages, program, locales, theme, mkdocs.yml."""
-    digest = hashlib.sha256()
-    _hash_files(digest, PACKAGE, _files(PACKAGE))
-    for package in _PACKAGES:
-        digest.update(f"{package}=={metadata.version(package)}\0".encode())
-    _hash_files(digest, project.root, [f for name in _SHARED_INPUTS for f in _files(project.root / name)])
+    digest = hashlib.sha256(builder_digest())
+    hash_files(digest, project.root, [f for name in _SHARED_INPUTS for f in files_under(project.root / name)])
     return digest.digest()
 
 
