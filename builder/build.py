@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar
 
-from .core.models import Program, Variant, pick
+from .core.models import Locale, Program, Variant, pick
 from .core.paths import CACHE, KITS, VERDICTS, search_index
 from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
+from .features.collateral import Collateral
 from .features.kits import check_kit_templates, kept_kit_files
+from .features.partners import Partner
 from .features.project import Project
 from .load.program import load_program
 from .load.project import load_project, markdown_parser
@@ -97,6 +99,14 @@ class Checked:
 
 def check_project(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Checked | None:
     """Validate everything without building: files, schemas, gating, links in every variant, mkdocs.yml, partners."""
+    project = check_sources(root, report, as_of, partners_dir)
+    if project is None:
+        return None
+    return Checked(project, check_variants(project, project.program.variants(), report))
+
+
+def check_sources(root: Path, report: Report, as_of: datetime.datetime | None = None, partners_dir: Path | None = None) -> Project | None:
+    """Load the project and validate what holds for every variant: files, schemas, gates, kit templates."""
     try:
         project = load_project(root, report, as_of or default_as_of(), partners_dir)
     except ProblemsFound:
@@ -107,14 +117,21 @@ def check_project(root: Path, report: Report, as_of: datetime.datetime | None = 
     parser = markdown_parser(root)
     for content in project.contents.values():
         check_pages(parser, content.pages, report, root / CACHE / "gates")
-    plans = {v.id: plan_variant(project, v) for v in project.program.variants()}
+    return project
+
+
+def check_variants(project: Project, variants: list[Variant], report: Report) -> dict[str, Plan]:
+    """The plan of each variant, by id, with its links checked; and the MkDocs settings and theme they render with."""
+    root = project.root
+    plans = {v.id: plan_variant(project, v) for v in variants}
+    parser = markdown_parser(root)
     renderings = Renderings(parser.html, parser.identity, root / CACHE / "links.json")
     check_links(project, plans.values(), renderings, report)
     renderings.save()
-    check_base_config(project, project.program.variants()[0], report)
+    check_base_config(project, variants[0], report)
     if not (root / "theme" / "main.html").is_file():
         report.error("theme/main.html", 1, "missing-file", "file not found: the theme overrides (tier badge, notices) live in theme/")
-    return Checked(project, plans)
+    return plans
 
 
 @dataclass(frozen=True)
@@ -251,16 +268,10 @@ def _audit_all(
 
 def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str], staging: Path, progress: Progress) -> int:
     """Every partner kit of the regions built, made in the worker processes: `<region>/partners/<partner-id>/`."""
-    program = project.program
-    # Certifications are named as the default version's learning paths name them: the current ones.
-    paths = project.content(program.versions[0]).training.paths
     futures = {}
     for partner in project.partners:
-        if partner.region.id not in regions:
-            continue
-        names = {p.id: pick(p.certifications, partner.language, program.default_language) for p in paths}
-        job = (partner, project.collateral, program, project.locales[partner.language], names, project.as_of)
-        futures[pool.submit(kept_kit_files, project.root / KITS, *job)] = partner
+        if partner.region.id in regions:
+            futures[pool.submit(kept_kit_files, project.root / KITS, *kit_job(project, partner))] = partner
     for region in regions:
         (staging / region / "partners").mkdir(parents=True, exist_ok=True)
     progress(Counted("kits", len(futures)))
@@ -271,6 +282,15 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
     return len(futures)
+
+
+def kit_job(project: Project, partner: Partner) -> tuple[Partner, tuple[Collateral, ...], Program, Locale, dict[str, str], datetime.datetime]:
+    """The arguments of `kit_files` for a partner."""
+    program = project.program
+    # Certifications are named as the default version's learning paths name them: the current ones.
+    paths = project.content(program.versions[0]).training.paths
+    names = {p.id: pick(p.certifications, partner.language, program.default_language) for p in paths}
+    return partner, project.collateral, program, project.locales[partner.language], names, project.as_of
 
 
 def _index_of(staging: Path, variant: Variant) -> Path:

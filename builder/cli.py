@@ -22,6 +22,9 @@ from .core.paths import search_index
 from .core.problems import Report, Severity
 from .load.freeze import freeze
 from .load.program import VERSION_NAME, load_program
+from .preview.server import Server
+from .preview.session import PREVIEW_TARGET, Previewer, Target, preview_folder, watched
+from .preview.watch import Preview
 from .release.audit import TreeAudit, audit_output
 from .render.run import RenderResult
 from .search.backend import Query
@@ -231,6 +234,55 @@ def check_command(output_format: str, as_of: datetime.datetime | None, partners_
         click.echo(report.as_json())
         sys.exit(1 if report.failed(strict) else 0)
     _finish(report, strict)
+
+
+@main.command("serve")
+@click.option("--region", required=True, help="The region to preview.")
+@click.option("--tier", required=True, help="The partner tier whose tree is shown.")
+@click.option("--docs-version", "version", help="The version to show. Default: the default version.")
+@click.option("--lang", "language", help="The language the browser starts in. Default: the region's first.")
+@click.option("--partner", help="Also build this partner's kit and start at its dashboard (kit/dashboard.html).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="The port on 127.0.0.1 (0: any free one).")
+@as_of_option
+@partners_option
+@project_option
+def serve_command(
+    region: str,
+    tier: str,
+    version: str | None,
+    language: str | None,
+    partner: str | None,
+    port: int,
+    as_of: datetime.datetime | None,
+    partners_dir: Path | None,
+    project: Path,
+) -> None:
+    """Preview one variant on 127.0.0.1 and rebuild it whenever a file of the project changes.
+
+    Watches content/, versions/, locales/, partners/, theme/ and mkdocs.yml; after each save the
+    variant is checked and built again and open pages reload. A problem is printed here and shown
+    over the page, and the last good build keeps being served. Nothing is published or audited:
+    build with `partnerkb build` for that. Stop with Ctrl-C.
+    """
+    root = project.resolve()
+    target = Target(region, tier, version, language, partner)
+    previewer = Previewer(root, target, preview_folder(root), as_of, partners_dir)
+    preview = Preview(previewer, watched(root, partners_dir), lambda text: click.echo(text, err=True))
+    preview.build()
+    _, shown = preview.state.current()
+    wrong = [p for p in shown.last.problems if p.code == PREVIEW_TARGET] if shown.last else []
+    if wrong:
+        raise click.UsageError(wrong[0].message)
+    try:
+        server = Server(port, preview.state)
+    except OSError as exc:
+        raise click.UsageError(f"--port: cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+    home = shown.good.home if shown.good else "/"
+    click.echo(f"partnerkb: serving {region}/{tier} on {server.url(home)} (Ctrl-C to stop)", err=True)
+    try:
+        preview.serve(server)
+    except KeyboardInterrupt:
+        click.echo("partnerkb: preview stopped", err=True)
 
 
 @main.command("audit")

@@ -137,6 +137,15 @@ def load_page(folder: Path, lines: list[str]) -> Project:
 
 @settings(max_examples=250, deadline=None)
 @given(documents, st.integers(0, 3), st.sampled_from(REGIONS))
+# In a quote within a gate, a gate and then a gate in a list item: pymdownx loses track (found by this test).
+@example(
+    Block(
+        "tier", "registered",
+        (Block("quote", "", (Block("tier", "registered", (Text("marker1word"),), False), Block("tier", "registered", (Text("marker2word"),), True)), False),),
+        False,
+    ),
+    0, "na",
+)  # fmt: skip
 # A quote in a list item in a quote: its `>` follows the item's indentation.
 @example(Block("quote", "", (Block("quote", "", (Block("tier", "silver", (Text("marker2word"),), False),), True),), False), 0, "na")
 def test_generated_nestings_hide_exactly_the_gated_text(document: object, tier: int, region: str) -> None:
@@ -153,10 +162,11 @@ def test_generated_nestings_hide_exactly_the_gated_text(document: object, tier: 
     assert left_problems == [] and left_gates == []
     assert len(staged.text.split("\n")) == len(lines), "line numbers are kept"
     # And the renderer's own parser reads the same gates, ending at the same lines, except where
-    # pymdownx itself loses track (a list item in a block in a list item): there the check says so.
+    # pymdownx itself loses track (a list item in a block in a list item; in a quote within a block,
+    # a block and then a block in a list item): there the check says so.
     report = Report()
     check_page(PARSER, project.contents["1"].pages[0], report)
-    if list_in_listed_block(document):
+    if list_in_listed_block(document) or listed_after_block_in_quote(document):
         assert all(p.code == "gate-misread" for p in report.problems)
     else:
         assert report.problems == [], "\n".join(lines)
@@ -169,6 +179,18 @@ def list_in_listed_block(node: object, inside: bool = False) -> bool:
     if node.in_list_item and inside:
         return True
     return any(list_in_listed_block(child, inside or node.in_list_item) for child in node.children)
+
+
+def listed_after_block_in_quote(node: object, in_block: bool = False) -> bool:
+    """True when a quote within a block holds a block and, after it, a block in a list item."""
+    if not isinstance(node, Block):
+        return False
+    if node.kind == "quote" and in_block:
+        blocks = [child for child in node.children if isinstance(child, Block)]
+        if any(later.in_list_item for earlier, later in zip(blocks, blocks[1:], strict=False) if not earlier.in_list_item):
+            return True
+    inside = in_block or node.kind != "quote"
+    return any(listed_after_block_in_quote(child, inside) for child in node.children)
 
 
 def test_equal_length_fences_nest_as_a_stack() -> None:

@@ -156,7 +156,9 @@ def test_unchanged_variants_are_reused_and_any_input_change_renders_again(tiny: 
     code, first = run(*build)
     assert code == 0 and "rendering 6 variant(s)" in first and "reused" not in first
     code, second = run(*build)
-    assert code == 0 and "reused 6 unchanged variant(s)" in second and "rendering 0 variant(s)" in second
+    assert code == 0 and "nothing changed since the last build: the 6 variant(s)" in second and "rendering" not in second
+    code, elsewhere = run(*build[:-4], "--out", str(tmp_path / "elsewhere"), "--region", "na")
+    assert code == 0 and "reused 6 unchanged variant(s)" in elsewhere and "rendering 0 variant(s)" in elsewhere
     guide = tiny / "content/guide.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("five", "four"), encoding="utf-8")
     code, third = run(*build)

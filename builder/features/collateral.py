@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from ..core.compiled import keep_compiled
 from ..core.gate import GATE_MARKER
 from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick
 from ..core.problems import Report, Reporter
@@ -162,11 +163,13 @@ class _OwnFolder(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def environment(folder: Path) -> ImmutableSandboxedEnvironment:
+def environment(folder: Path) -> jinja2.Environment:
     """The sandbox a collateral template runs in: its own folder only, escaped output, strict names, and
     no changing the data it is given."""
-    return ImmutableSandboxedEnvironment(
-        loader=_OwnFolder(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    return keep_compiled(
+        ImmutableSandboxedEnvironment(
+            loader=_OwnFolder(str(folder)), autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        )
     )
 
 

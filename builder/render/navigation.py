@@ -24,6 +24,8 @@ from mkdocs.structure.nav import Link, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import normalize_url
 
+from ..core.compiled import keep_compiled
+
 # The theme's override of this template calls `pkb_nav_item`; Material's own is rendered from here.
 NAV_ITEM = "partials/nav-item.html"
 _Key = tuple[Any, ...]
@@ -52,6 +54,7 @@ class NavigationCache(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         self._urls.clear()
         self._shared.clear()
         self._module = None
+        keep_compiled(env)
         self._material = _material_template(env, config)
         env.globals["pkb_nav_item"] = self.item
         return env
