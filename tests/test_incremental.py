@@ -23,7 +23,7 @@ from conftest import run
 # Each change is (file below the project, text replaced, replacement): one kind of input each.
 CHANGES = {
     "page": ("content/guide.md", "within five business days.", "within four business days."),
-    "translation": ("content/index.de.md", "\n", "\nEin neuer Satz für die Partner.\n"),
+    "translation": ("content/index.de.md", "# Willkommen\n", "# Willkommen\n\nEin neuer Satz für die Partner.\n"),
     "gate": ("content/guide.md", "/// tier | gold\nGold partners may ask", "/// tier | silver\nGold partners may ask"),
     "catalog": ("content/catalog/widget.yml", "Hosted widgets for every team.", "Hosted widgets for every single team."),
     "locale": ("locales/de.yml", "'Region: {region}'", "'Gebiet: {region}'"),
