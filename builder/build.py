@@ -284,7 +284,9 @@ def _build_kits(pool: ProcessPoolExecutor, project: Project, regions: list[str],
     return len(futures)
 
 
-def kit_job(project: Project, partner: Partner) -> tuple[Partner, tuple[Collateral, ...], Program, Locale, dict[str, str], datetime.datetime]:
+def kit_job(
+    project: Project, partner: Partner
+) -> tuple[Partner, tuple[Collateral, ...], Program, Locale, dict[str, str], datetime.datetime]:
     """The arguments of `kit_files` for a partner."""
     program = project.program
     # Certifications are named as the default version's learning paths name them: the current ones.

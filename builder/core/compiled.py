@@ -41,7 +41,6 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def dump_bytecode(self, bucket: Bucket) -> None:
         self._code[bucket.key] = bucket.bytecode_to_string()
 
-
     def _compiled_alike(self, environment: jinja2.Environment) -> str:
         """What decides how a template compiles, beyond its source."""
         settings = [type(environment).__qualname__, *(repr(getattr(environment, name)) for name in _SETTINGS)]

@@ -229,4 +229,3 @@ def problems_text(built: Built) -> str:
     else:
         lines.append(f"partnerkb: build {built.number} ready in {built.seconds:.2f} s")
     return "\n".join(lines)
-
