@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import signal
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -170,3 +174,38 @@ def test_a_saved_page_reloads_in_the_browser_and_a_broken_one_shows_its_problem(
         page.close()
         server.shutdown()
         server.server_close()
+
+
+def test_the_command_says_where_it_serves_and_cleans_up_on_ctrl_c(tiny: Path) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "builder",
+        "serve",
+        "--project",
+        str(tiny),
+        "--region",
+        "eu",
+        "--tier",
+        "gold",
+        "--lang",
+        "de",
+        "--port",
+        "0",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        lines = [process.stderr.readline(), process.stderr.readline()]
+        assert lines[0].startswith("partnerkb: build 1 ready in "), lines
+        serving = re.fullmatch(r"partnerkb: serving eu/gold on (http://127\.0\.0\.1:\d+/1\.0/de/) \(Ctrl-C to stop\)\n", lines[1])
+        assert serving, lines
+        status, _, page = fetch(serving.group(1))
+        assert status == 200 and b'lang="de"' in page
+        assert len(list((tiny / ".partnerkb-cache/preview").iterdir())) == 1
+        process.send_signal(signal.SIGINT)
+        assert process.wait(30) == 0
+        assert "partnerkb: preview stopped" in process.stderr.read()
+        assert list((tiny / ".partnerkb-cache/preview").iterdir()) == []  # its builds are removed
+    finally:
+        process.kill()

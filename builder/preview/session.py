@@ -125,6 +125,10 @@ class Previewer:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_bytes(data)
 
+    def close(self) -> None:
+        """Every build of this preview is removed."""
+        shutil.rmtree(self.work, ignore_errors=True)
+
     def forget_folder(self, folder: Path | None) -> None:
         """A build no longer served is removed."""
         if folder is not None:
@@ -160,7 +164,8 @@ def start_url(variant: Variant, target: Target) -> str:
 
 
 def preview_folder(root: Path) -> Path:
-    return root / CACHE / "preview"
+    """Where this process's preview builds go: a folder per process, so that two previews of a project can run."""
+    return root / CACHE / "preview" / str(os.getpid())
 
 
 def watched(root: Path, partners_dir: Path | None) -> list[Path]:

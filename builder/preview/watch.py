@@ -60,3 +60,4 @@ class Preview:
             self.state.close()
             server.shutdown()
             server.server_close()
+            self.previewer.close()
