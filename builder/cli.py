@@ -268,21 +268,23 @@ def serve_command(
     target = Target(region, tier, version, language, partner)
     previewer = Previewer(root, target, preview_folder(root), as_of, partners_dir)
     preview = Preview(previewer, watched(root, partners_dir), lambda text: click.echo(text, err=True))
-    preview.build()
-    _, shown = preview.state.current()
-    wrong = [p for p in shown.last.problems if p.code == PREVIEW_TARGET] if shown.last else []
-    if wrong:
-        raise click.UsageError(wrong[0].message)
     try:
-        server = Server(port, preview.state)
-    except OSError as exc:
-        raise click.UsageError(f"--port: cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
-    home = shown.good.home if shown.good else "/"
-    click.echo(f"partnerkb: serving {region}/{tier} on {server.url(home)} (Ctrl-C to stop)", err=True)
-    try:
+        preview.build()
+        _, shown = preview.state.current()
+        wrong = [p for p in shown.last.problems if p.code == PREVIEW_TARGET] if shown.last else []
+        if wrong:
+            raise click.UsageError(wrong[0].message)
+        try:
+            server = Server(port, preview.state)
+        except OSError as exc:
+            raise click.UsageError(f"--port: cannot listen on 127.0.0.1:{port}: {exc.strerror}") from exc
+        home = shown.good.home if shown.good else "/"
+        click.echo(f"partnerkb: serving {region}/{tier} on {server.url(home)} (Ctrl-C to stop)", err=True)
         preview.serve(server)
     except KeyboardInterrupt:
         click.echo("partnerkb: preview stopped", err=True)
+    finally:
+        previewer.close()
 
 
 @main.command("audit")

@@ -112,6 +112,7 @@ def test_a_target_the_project_does_not_have_is_a_usage_error(tiny: Path) -> None
     assert code == 2 and "--tier: unknown value 'diamond' (expected one of: registered, silver, gold)" in output
     code, output = run("serve", "--project", str(tiny), "--region", "na", "--tier", "gold", "--lang", "de", "--port", "0")
     assert code == 2 and "--lang: unknown value 'de' (expected one of: en)" in output
+    assert list(tiny.glob(".partnerkb-cache/preview/*")) == []  # nothing left behind
 
 
 def test_paths_stay_in_the_build_and_the_script_goes_before_the_body_ends(tmp_path: Path) -> None:

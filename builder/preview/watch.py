@@ -60,4 +60,3 @@ class Preview:
             self.state.close()
             server.shutdown()
             server.server_close()
-            self.previewer.close()
