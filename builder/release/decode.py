@@ -103,11 +103,13 @@ def readings(text: str, depth: int = 0) -> str:
     if text.lstrip()[:1] in ("{", "["):
         with contextlib.suppress(ValueError, RecursionError):
             parts = [" \n ".join(strings(json.loads(text)))]
-    if "\\" in parts[0]:
+    # A decoding that changes nothing adds no reading (and would double the text to search).
+    if "\\" in parts[0] and _BACKSLASH.search(parts[0]):
         parts.append(_BACKSLASH.sub(_unescape, parts[0]))
     if "%" in text:
         with contextlib.suppress(ValueError):
-            parts.append(unquote(text))
+            if (unquoted := unquote(text)) != text:
+                parts.append(unquoted)
     if "base64," in text and depth < _MAX_DEPTH:
         parts += [found for found in _data_urls(text, depth) if found]
     joined = " \n ".join(parts)

@@ -14,12 +14,13 @@ import threading
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh.analysis import Analyzer
 from whoosh.fields import ID, STORED, TEXT, Schema
-from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filestore import RamStorage
 from whoosh.index import open_dir
 from whoosh.qparser import FieldsPlugin, MultifieldParser, OrGroup
 from whoosh.query import Query as Query_
@@ -67,12 +68,19 @@ def _schema(languages: tuple[str, ...]) -> Schema:
 
 
 class WhooshBackend:
+    def __init__(self) -> None:
+        # The terms of each text a field was given, for the trees indexed after it: the tiers of a
+        # version hold mostly the same documents.
+        self.analysed = _Analysed()
+
     def build(self, documents: Iterable[Document], languages: tuple[str, ...], folder: Path, seed: bytes) -> None:
         state = random.getstate()
         random.seed(seed)
         try:
-            index = _Untimed(str(folder)).create_index(_schema(languages))
-            writer = index.writer()
+            storage = _Memory()
+            schema = _schema(languages)
+            writer = storage.create_index(schema).writer()
+            self.analysed.start(schema)
             for doc in documents:
                 fields: dict[str, str] = {
                     "url": doc.url,
@@ -90,8 +98,10 @@ class WhooshBackend:
                     for folded in _folded_variants(doc.language):
                         fields[field_name(doc.language, folded)] = f"{doc.text}\n{headings}"
                 writer.add_document(**fields)
+            self.analysed.stop(schema)  # before the schema is written with the index, as Whoosh made it
             writer.commit()
-            (folder / "MAIN_WRITELOCK").unlink(missing_ok=True)  # a writer's lock: readers need none
+            for name in storage.list():
+                (folder / name).write_bytes(storage.files[name])
         finally:
             random.setstate(state)
 
@@ -99,11 +109,61 @@ class WhooshBackend:
         return WhooshSearcher(folder)
 
 
-class _Untimed(FileStorage):  # type: ignore[misc]
-    """A folder whose files all read as modified at 0: Whoosh records the times in a segment's directory."""
+class _Analysed:
+    """What each text field's analysis made of each text, kept for the next document with the same text.
+
+    The writer asks a field for a text's terms (`index`) and its spelling words; while a schema is
+    being written to, its text fields answer from here. A field's analysis depends on its name alone
+    (`_schema`), so the name keys it.
+    """
+
+    _LIMIT = 200_000  # texts kept, at most
+
+    def __init__(self) -> None:
+        self.terms: dict[tuple[str, str], list[Any]] = {}
+        self.spelling: dict[tuple[str, str], list[str]] = {}
+
+    def start(self, schema: Schema) -> None:
+        if len(self.terms) + len(self.spelling) > self._LIMIT:
+            self.terms.clear()
+            self.spelling.clear()
+        for name, field in schema.items():
+            if isinstance(field, TEXT):
+                field.index = partial(self._remembered, self.terms, name, field.index)
+                field.spellable_words = partial(self._remembered, self.spelling, name, field.spellable_words)
+
+    @staticmethod
+    def stop(schema: Schema) -> None:
+        for _, field in schema.items():
+            vars(field).pop("index", None)
+            vars(field).pop("spellable_words", None)
+
+    @staticmethod
+    def _remembered(known: dict[tuple[str, str], list[Any]], name: str, analyse: Any, value: str) -> list[Any]:
+        key = (name, value)
+        if key not in known:
+            known[key] = list(analyse(value))
+        return known[key]
+
+
+class _Memory(RamStorage):  # type: ignore[misc]
+    """An index written in memory, then to its folder: the same bytes on any file system.
+
+    Whoosh packs a segment's files in the order its storage lists them (a folder's listing order
+    is the file system's), records each file's modification time, and while it writes asks the
+    storage whether a file exists once per posting (a `stat` of a folder on disk).
+    """
+
+    def list(self) -> list[str]:
+        return sorted(self.files)
 
     def file_modified(self, name: str) -> float:
         return 0.0
+
+    def temp_storage(self, name: str | None = None) -> RamStorage:
+        # Whoosh's own puts a writer's scratch files in a folder of the system's named after the
+        # index, which every writer of a machine shares.
+        return RamStorage()
 
 
 class WhooshSearcher:
