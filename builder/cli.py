@@ -16,10 +16,11 @@ import click
 from rich.progress import Progress, TaskID
 
 from . import __version__
-from .build import Counted, Event, Selection, SelectionError, build, check_project
+from .build import Counted, Event, Selection, SelectionError, build, check_project, check_sources
 from .core.models import Program, Region, Serving, Version
 from .core.paths import search_index
 from .core.problems import Report, Severity
+from .i18n import report_text, stale_count, stamp, translation_report
 from .load.freeze import freeze
 from .load.program import VERSION_NAME, load_program
 from .preview.server import Server
@@ -643,6 +644,70 @@ def matrix_command(split: str, project: Path) -> None:
         for tier in tiers
     ]
     click.echo(json.dumps({"include": jobs}))
+
+
+@main.group("i18n", invoke_without_command=True)
+@click.option(
+    "--locale", "languages", multiple=True, help="Report only this language (repeatable); default: every language but the default."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help='json: {"languages": {lang: {coverage, stale, untranslated, missing_keys, extra_keys}}}.',
+)
+@click.option("--max-stale", type=click.IntRange(min=0), default=None, help="Fail (exit 1) when more than N translations are stale.")
+@strict_option
+@project_option
+@click.pass_context
+def i18n_group(
+    ctx: click.Context, languages: tuple[str, ...], output_format: str, max_stale: int | None, strict: bool, project: Path
+) -> None:
+    """Translation coverage and staleness of today's pages, per language and region.
+
+    A translation is stale when its source's body changed since it was stamped (or when it was never
+    stamped); the report shows what changed in the source since (from git), the pages not yet
+    translated in navigation order, and missing or unknown labels in locales/. With --strict, any
+    stale translation fails the run; --max-stale N allows N.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    report = Report()
+    loaded = check_sources(project.resolve(), report)
+    _finish(report, strict=False)  # the portal's own problems, as check reports them
+    assert loaded is not None
+    program = loaded.program
+    others = tuple(lang for lang in program.languages if lang != program.default_language)
+    unknown = [lang for lang in languages if lang not in others]
+    if unknown:
+        raise click.UsageError(f"--locale: '{unknown[0]}' is not a translated language of the program ({', '.join(others)})")
+    found = translation_report(loaded, languages or others)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=1) if output_format == "json" else report_text(found))
+    stale, allowed = stale_count(found), max_stale if max_stale is not None else (0 if strict else None)
+    if allowed is not None and stale > allowed:
+        click.echo(f"partnerkb: {stale} stale translation(s), {allowed} allowed", err=True)
+        sys.exit(1)
+
+
+@i18n_group.command("stamp")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@project_option
+def stamp_command(files: tuple[Path, ...], project: Path) -> None:
+    """Record that the translations in FILES match their sources as they are now (after a review).
+
+    Named a page, every translation of it is stamped; named a translation, that one. Only each
+    file's `source_hash:` line is written (the rest of the file, comments and order, is kept).
+    """
+    report = Report()
+    loaded = check_sources(project.resolve(), report)
+    written = stamp(loaded, list(files), report) if loaded is not None else []
+    _finish(report, strict=False)
+    for path in written:
+        click.echo(f"partnerkb: stamped {path.relative_to(project.resolve()).as_posix()}", err=True)
+    if not written:
+        click.echo("partnerkb: every translation named was stamped already", err=True)
 
 
 @main.group("version")

@@ -160,6 +160,8 @@ class Page:
     text: str  # the whole file, front matter included
     gates: tuple[Gate, ...]
     prefix: str = "content/"  # how its version's content folder is named in messages
+    # A translation: the sha256 of its source's body when it was last reviewed (`partnerkb i18n stamp`).
+    source_hash: str | None = None
 
     @functools.cached_property
     def gating(self) -> Gating:
@@ -182,7 +184,8 @@ class Locale:
 
     lang: str
     source: str
-    strings: Mapping[str, str]
+    strings: Mapping[str, str]  # every label, the default language's where this file lacks one
+    own: frozenset[str] = frozenset()  # the keys this file itself has
 
     def t(self, key: str, **values: str) -> str:
         """The label `key` with its placeholders filled; the key itself if the label is missing (already reported)."""

@@ -29,6 +29,8 @@ class Content:
     training: Training = field(default_factory=Training)  # courses, paths and sessions of this version
     # Pages whose file could not be read (reported there): a link to one is not reported again.
     unread: frozenset[str] = frozenset()
+    # When each page with a stale translation last changed (from git; absent when git does not know).
+    changed: Mapping[str, datetime.date] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

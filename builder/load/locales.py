@@ -18,6 +18,9 @@ UI_LABELS: dict[str, tuple[str, ...]] = {
     "teaser.available_from": ("tier",),
     "teaser.locked": ("tier",),
     "fallback.notice": ("language", "default"),
+    "stale.notice": ("default", "date"),
+    "stale.notice_undated": ("default",),
+    "stale.original": ("default",),
     "region.label": ("region",),
     "version.outdated": (),
     "search.results": ("count",),
@@ -175,7 +178,7 @@ def load_locales(root: Path, program: Program, report: Report) -> dict[str, Loca
                 report.warn(file.path, file.lines[key], "locale-unknown-key", f"unknown label '{key}'")
             if _placeholders_ok(file, key, value, needed.get(key, ()), report):
                 usable[key] = value
-        locales[lang] = Locale(lang, file.path, {**defaults.strings, **usable})
+        locales[lang] = Locale(lang, file.path, {**defaults.strings, **usable}, frozenset(file.strings))
     return locales
 
 

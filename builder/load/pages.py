@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -32,6 +33,12 @@ FRONT_MATTER_FIELDS = Schema(
     Field("search", dict, "Material: search options (`exclude: true`, `boost: 2`)."),
     Field("tags", list, "Material: tags of the page.", items=str),
     Field("template", str, "MkDocs: template of the page in `theme/`."),
+    Field(
+        "source_hash",
+        str,
+        "A translation only: the sha256 of its source's body when the translation was last reviewed; "
+        "written by `partnerkb i18n stamp`, never by hand. A translation whose source changed since is stale.",
+    ),
 )
 
 INHERITED_KEYS = ("tier", "regions", "teaser")
@@ -226,7 +233,32 @@ def _page(
         return None
     gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind is gate.GateKind.TIER else g for g in gates]
     title = front.get("title") or _first_heading(parser, lines, gates) or PurePosixPath(path).stem.replace("-", " ").capitalize()
-    return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates))
+    source_hash = _source_hash(front, front is original, source, report)
+    return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates), source_hash=source_hash)
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def _source_hash(front: YamlMap, is_original: bool, source: str, report: Report) -> str | None:
+    """A translation's `source_hash`, when it is one: 64 lowercase hex digits, on a translation only."""
+    value = front.get("source_hash")
+    if value is None:
+        return None
+    if is_original:
+        report.error(
+            source, front.line_of("source_hash"), "source-hash", "source_hash: only a translation records the revision of its source"
+        )
+        return None
+    if not _SHA256.fullmatch(value):
+        report.error(
+            source,
+            front.line_of("source_hash"),
+            "source-hash",
+            "source_hash: expected the sha256 of the source's body; run 'partnerkb i18n stamp' on this file",
+        )
+        return None
+    return str(value)
 
 
 def _first_heading(parser: reader.Parser, lines: list[str], gates: list[gate.Gate]) -> str | None:

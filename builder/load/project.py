@@ -14,7 +14,9 @@ from ..features.catalog import load_catalog
 from ..features.collateral import load_collateral
 from ..features.partners import Partner, load_partners
 from ..features.project import Content, Project
+from ..features.translations import translations
 from ..render.run import read_mkdocs_yml
+from .history import last_change
 from .locales import load_locales
 from .pages import load_content
 from .program import PROGRAM_FILE, load_program
@@ -46,12 +48,20 @@ def load_project(root: Path, report: Report, as_of: datetime.datetime | None = N
         except SourceError as exc:
             report.error(PROGRAM_FILE, version.line, "version-source", f"version '{version.name}': {exc}")
             raise ProblemsFound() from exc
-        contents[version.name] = load_content(folder, prefix, program, report, parser, product_ids)
+        content = load_content(folder, prefix, program, report, parser, product_ids)
+        contents[version.name] = replace(content, changed=_changed(root, content, program.default_language))
     _check_certifications(program, contents, report)
     partners = _load_partners(root, partners_dir, program, contents, report)
     collateral = load_collateral(root, program, report)
     project = Project(root, program, contents, locales, catalog, partners, collateral)
     return replace(project, as_of=as_of) if as_of else project
+
+
+def _changed(root: Path, content: Content, default: str) -> dict[str, datetime.date]:
+    """When each page with a stale translation last changed, where git knows (the date its readers are told)."""
+    originals = sorted({t.original.path for t in translations(content.pages, default) if t.stale})
+    dates = {path: last_change(root, content.folder / path) for path in originals}
+    return {path: date for path, date in dates.items() if date is not None}
 
 
 def _load_partners(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from ..core.models import SEARCH_TYPES, Variant, pick
-from ..core.paths import localized
+from babel.dates import format_date
+
+from ..core.models import SEARCH_TYPES, Variant, babel_locale, pick
+from ..core.paths import localized, page_url
 from ..features.project import Project
+from ..features.translations import translations
 
 
 def section_labels(project: Project, variant: Variant, lang: str) -> dict[str, str]:
@@ -40,6 +43,7 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
             "fallback_notice": locale.t(
                 "fallback.notice", language=locale.t(f"languages.{lang}"), default=locale.t(f"languages.{default}")
             ),
+            "stale_original": locale.t("stale.original", default=locale.t(f"languages.{default}")),
             "tier_required": {t.id: locale.t("tier.required", tier=locale.t(f"tiers.{t.id}")) for t in project.program.tiers[1:]},
             "version_outdated": locale.t("version.outdated"),
             "version_current": locale.t("version.current"),
@@ -58,10 +62,32 @@ def theme_data(project: Project, variant: Variant) -> dict[str, Any]:
         "default_language": default,
         "labels": labels,
         "page_tiers": _page_tiers(project, variant),
+        "stale": _stale_notices(project, variant),
         "search_service": variant.region.serving.search,
         "kit": variant.region.serving.signed_in,
         "version": variant.version.name,
     }
+
+
+def _stale_notices(project: Project, variant: Variant) -> dict[str, dict[str, str]]:
+    """The notice of each stale translation this variant shows, by its file: its original's URL and what
+    readers are told (when the original changed, where git knows)."""
+    default = project.program.default_language
+    content = project.content(variant.version)
+    notices = {}
+    for found in translations(content.pages, default):
+        lang, original = found.translation.lang, found.original
+        if not found.stale or lang not in variant.region.languages or not original.visible_to(variant.region, variant.tier):
+            continue
+        locale, named = project.locales[lang], project.locales[lang].t(f"languages.{default}")
+        changed = content.changed.get(original.path)
+        notice = (
+            locale.t("stale.notice", default=named, date=format_date(changed, format="long", locale=babel_locale(lang)))
+            if changed
+            else locale.t("stale.notice_undated", default=named)
+        )
+        notices[localized(original.path, lang, default)] = {"original": page_url(original.path), "notice": notice}
+    return notices
 
 
 def _page_tiers(project: Project, variant: Variant) -> dict[str, str]:

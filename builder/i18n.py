@@ -1,0 +1,155 @@
+"""`partnerkb i18n`: how far each language's translations have come, which are stale, and stamping reviewed ones.
+
+The report reads today's pages (the default version) and the locale files: per language, its coverage
+per region, its stale translations (with what changed in the source since, from git), its untranslated
+pages in the order partners meet them in the navigation, and its missing and extra labels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .core.models import Page
+from .core.paths import localized
+from .core.problems import Report
+from .features.project import Content, Project
+from .features.translations import State, Translation, body_hash, navigation_order, stamped, translations
+from .load.history import diff_since, revision_with_body
+from .load.locales import required_labels
+
+
+@dataclass(frozen=True)
+class Stale:
+    translation: Translation
+    since: dict[str, str] | None  # the source's revision the translation was made from: {commit, date}
+    diff: str | None  # the source's body from that revision to now
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "page": self.translation.original.source,
+            "translation": self.translation.translation.source,
+            "reason": self.translation.state.value,
+            "since": self.since,
+            "diff": self.diff,
+        }
+
+
+def translation_report(project: Project, languages: tuple[str, ...]) -> dict[str, Any]:
+    """The report of `partnerkb i18n --format json`: one entry per language (the default language left out)."""
+    program = project.program
+    content = project.content(program.versions[0])
+    found = translations(content.pages, program.default_language)
+    return {"languages": {lang: _language(project, content, [t for t in found if t.translation.lang == lang], lang) for lang in languages}}
+
+
+def _language(project: Project, content: Content, found: list[Translation], lang: str) -> dict[str, Any]:
+    program, default = project.program, project.program.default_language
+    originals = [page for page in content.pages if page.lang == default]
+    translated = {t.original.path for t in found}
+    needed = set(required_labels(program))
+    own = project.locales[lang].own
+    ui = {"translated": len(needed & own), "total": len(needed)}
+    coverage = {}
+    for region in program.regions:
+        if lang in region.languages:
+            shipped = [page for page in originals if page.in_region(region)]
+            pages = {"translated": sum(page.path in translated for page in shipped), "total": len(shipped)}
+            coverage[region.id] = {"pages": pages, "ui": ui}
+    shipped_anywhere = [p for p in originals if any(lang in r.languages and p.in_region(r) for r in program.regions)]
+    untranslated = sorted((p for p in shipped_anywhere if p.path not in translated), key=lambda p: navigation_order(p.path))
+    locale_file = project.locales[lang].source
+    extra = own - needed - project.locales[default].own
+    return {
+        "coverage": coverage,
+        "stale": [_stale(project, content, t).as_json() for t in found if t.stale],
+        "untranslated": [{"page": page.source, "title": page.title} for page in untranslated],
+        "missing_keys": [{"file": locale_file, "key": key} for key in sorted(needed - own)],
+        "extra_keys": [{"file": locale_file, "key": key} for key in sorted(extra)],
+    }
+
+
+def _stale(project: Project, content: Content, found: Translation) -> Stale:
+    digest = found.translation.source_hash
+    source = content.folder / found.original.path
+    revision = revision_with_body(project.root, source, digest) if digest and found.state is State.CHANGED else None
+    if revision is None:
+        return Stale(found, None, None)
+    since = {"commit": revision.commit, "date": revision.date.isoformat()}
+    return Stale(found, since, diff_since(project.root, source, revision))
+
+
+def report_text(report: dict[str, Any]) -> str:
+    """The report for people: a few lines per language, each stale translation with its diff."""
+    lines = []
+    for lang, entry in report["languages"].items():
+        for region, figures in entry["coverage"].items():
+            pages, ui = figures["pages"], figures["ui"]
+            lines.append(
+                f"{lang} in {region}: {pages['translated']}/{pages['total']} pages translated, {ui['translated']}/{ui['total']} UI labels"
+            )
+        for stale in entry["stale"]:
+            if stale["reason"] == State.UNSTAMPED.value:
+                lines.append(
+                    f"  stale: {stale['translation']}: never stamped; review it, then run 'partnerkb i18n stamp {stale['translation']}'"
+                )
+                continue
+            since = f" since {stale['since']['date']} ({stale['since']['commit']})" if stale["since"] else ""
+            lines.append(f"  stale: {stale['translation']}: {stale['page']} changed{since}")
+            lines.extend(f"    {line}" for line in (stale["diff"] or "").splitlines())
+        if entry["untranslated"]:
+            lines.append(f"  untranslated ({len(entry['untranslated'])}, as the navigation shows them):")
+            lines.extend(f"    {page['page']}" for page in entry["untranslated"])
+        for kind in ("missing_keys", "extra_keys"):
+            for key in entry[kind]:
+                lines.append(f"  {kind.replace('_', ' ')[:-1]}: {key['file']}: {key['key']}")
+    return "\n".join(lines)
+
+
+def stale_count(report: dict[str, Any]) -> int:
+    return sum(len(entry["stale"]) for entry in report["languages"].values())
+
+
+def stamp(project: Project, files: list[Path], report: Report) -> list[Path]:
+    """Record the current source of each reviewed translation (of every translation of a page, when the
+    page itself is named), in any version's folder. Returns the files changed; nothing is written when a
+    file named is not a page."""
+    default = project.program.default_language
+    pages = {page.source: (content, page) for content in project.contents.values() for page in content.pages}
+    chosen: dict[str, tuple[Content, Page]] = {}
+    for file in files:
+        named = _as_source(project.root, file)
+        if named not in pages:
+            report.error(
+                named,
+                1,
+                "stamp-not-a-page",
+                "not a page of content/ or of a snapshot version (only pages and their translations are stamped)",
+            )
+            continue
+        content, page = pages[named]
+        found = [page] if page.lang != default else [p for p in content.pages if p.path == page.path and p.lang != default]
+        if not found:
+            report.warn(named, 1, "stamp-no-translation", "the page has no translation to stamp")
+        chosen.update((p.source, (content, p)) for p in found)
+    if report.failed(strict=False):
+        return []
+    written = []
+    for _, (content, translation) in sorted(chosen.items()):
+        original = next(p for p in content.pages if p.path == translation.path and p.lang == default)
+        path = content.folder / localized(translation.path, translation.lang, default)
+        text = path.read_text(encoding="utf-8")
+        updated = stamped(text, body_hash(original.text))
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def _as_source(root: Path, file: Path) -> str:
+    """A file named on the command line as pages name their source: relative to the project."""
+    try:
+        return file.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return file.as_posix()
