@@ -153,7 +153,7 @@ def test_anchors_are_those_of_the_readers_language(tiny: Path) -> None:
     assert problems(tiny) == [
         (
             "content/index.de.md",
-            9,
+            10,
             "broken-anchor",
             "link to 'content/faq.md#pricing-questions': the page in 'de' has no heading or id 'pricing-questions'",
         )
