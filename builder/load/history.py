@@ -31,6 +31,12 @@ def _git(top: Path, *args: str) -> str | None:
     return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
 
 
+def head(root: Path) -> str:
+    """The commit checked out, "" outside git: the dates this module reads are those of its history."""
+    top = _top(root.resolve())
+    return (_git(top, "rev-parse", "HEAD") or "").strip() if top else ""
+
+
 def last_change(root: Path, file: Path) -> datetime.date | None:
     """The date of the last commit that changed `file`; None when git has no record of it, or it has
     uncommitted changes (their date is not in git)."""

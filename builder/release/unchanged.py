@@ -1,8 +1,9 @@
 """A build whose inputs and output are what they were after the last build is not done again.
 
 After a build that passed, `record` keeps the digest of everything it read (the builder, every input
-file of the project, each version's git commit and build time, the build's point in time and the
-selection), the problems it reported (warnings) and the digest of each region manifest it wrote.
+file of the project, the commit checked out, each version's git commit and build time, the build's
+point in time and the selection), the problems it reported (warnings) and the digest of each region
+manifest it wrote.
 `unchanged` says a new build of the same inputs can stop: only when the digest is the same and each
 region of the output still holds exactly the files of its manifest, each with the sha256 it names
 (every file is read and hashed again: the output is proven to be the audited one, not assumed).
@@ -20,13 +21,15 @@ from ..core.inputs import file_digest, files_under, project_digest
 from ..core.models import Program
 from ..core.paths import CACHE
 from ..core.problems import Problem, Severity
+from ..load.history import head
 from ..load.sources import SourceError, content_folder, source_epoch
 
 
 def inputs_key(root: Path, program: Program, selection: object, as_of: datetime.datetime, partners_dir: Path | None, out: Path) -> str:
     """The digest of everything a build of `selection` into `out` reads."""
     digest = hashlib.sha256(project_digest(root, partners_dir))
-    digest.update(f"{selection!r}\0{as_of.isoformat()}\0{out}\0".encode())
+    # The commit too: pages tell when their source last changed (a commit without a change of files).
+    digest.update(f"{selection!r}\0{as_of.isoformat()}\0{out}\0{head(root)}\0".encode())
     for version in program.versions:
         try:
             folder = content_folder(root, version)[0].as_posix()  # a git ref's folder is named by its commit
