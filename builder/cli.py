@@ -8,9 +8,10 @@ import json
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from rich.progress import Progress, TaskID
@@ -31,6 +32,12 @@ from .render.run import RenderResult
 from .search.backend import Query
 from .search.documents import TYPES
 from .search.indexing import Indexed, open_index
+
+
+def format_option(json_help: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`--format text|json`, with what the JSON holds."""
+    return click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True, help=json_help)
+
 
 project_option = click.option(
     "--project",
@@ -215,14 +222,7 @@ class _Progress:
 
 
 @main.command("check")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="json: a list of {file, line, severity, code, message}.",
-)
+@format_option("json: a list of {file, line, severity, code, message}.")
 @as_of_option
 @partners_option
 @strict_option
@@ -333,10 +333,7 @@ def audit_command(directory: Path, as_of: datetime.datetime | None, partners_dir
 @click.option("--locale", help="Only results in this language. Default: every language of the region.")
 @click.option("--type", "kind", help=f"Only results of this type: {', '.join(TYPES)}.")
 @click.option("--limit", type=click.IntRange(1, 50), default=10, show_default=True, help="Results shown (1-50).")
-@click.option(
-    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-    help='json: {"query", "total", "results": [{"url", "title", "type", "language", "snippet", "score"}], "facets", "suggestion"}.',
-)  # fmt: skip
+@format_option('json: {"query", "total", "results": [{"url", "title", "type", "language", "snippet", "score"}], "facets", "suggestion"}.')
 @project_option
 def search_command(
     query: str,
@@ -650,14 +647,7 @@ def matrix_command(split: str, project: Path) -> None:
 @click.option(
     "--locale", "languages", multiple=True, help="Report only this language (repeatable); default: every language but the default."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help='json: {"languages": {lang: {coverage, stale, untranslated, missing_keys, extra_keys}}}.',
-)
+@format_option('json: {"languages": {lang: {coverage, stale, untranslated, missing_keys, extra_keys}}}.')
 @click.option("--max-stale", type=click.IntRange(min=0), default=None, help="Fail (exit 1) when more than N translations are stale.")
 @strict_option
 @project_option
