@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
-import hashlib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..features.translations import body
+from ..features.translations import body, body_hash
 
 
 @dataclass(frozen=True)
@@ -55,7 +54,7 @@ def revision_with_body(root: Path, file: Path, digest: str) -> Revision | None:
     for line in (_git(top, "log", "--format=%h %cs", "--", relative) or "").splitlines():
         commit, date = line.split()
         text = _git(top, "show", f"{commit}:{relative}")
-        if text is not None and hashlib.sha256(body(text).encode("utf-8")).hexdigest() == digest:
+        if text is not None and body_hash(text) == digest:
             return Revision(commit, datetime.date.fromisoformat(date))
     return None
 
