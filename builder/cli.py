@@ -647,7 +647,7 @@ def matrix_command(split: str, project: Path) -> None:
 @click.option(
     "--locale", "languages", multiple=True, help="Report only this language (repeatable); default: every language but the default."
 )
-@format_option('json: {"languages": {lang: {coverage, stale, untranslated, missing_keys, extra_keys}}}.')
+@format_option('json: {"languages": {lang: {coverage, stale, stale_data, untranslated, missing_keys, extra_keys}}}.')
 @click.option("--max-stale", type=click.IntRange(min=0), default=None, help="Fail (exit 1) when more than N translations are stale.")
 @strict_option
 @project_option
@@ -668,12 +668,7 @@ def i18n_group(
     loaded = check_sources(project.resolve(), report)
     _finish(report, strict=False)  # the portal's own problems, as check reports them
     assert loaded is not None
-    program = loaded.program
-    others = tuple(lang for lang in program.languages if lang != program.default_language)
-    unknown = [lang for lang in languages if lang not in others]
-    if unknown:
-        raise click.UsageError(f"--locale: '{unknown[0]}' is not a translated language of the program ({', '.join(others)})")
-    found = translation_report(loaded, languages or others)
+    found = translation_report(loaded, _translated_languages(loaded.program, languages))
     click.echo(json.dumps(found, ensure_ascii=False, indent=1) if output_format == "json" else report_text(found))
     stale, allowed = stale_count(found), max_stale if max_stale is not None else (0 if strict else None)
     if allowed is not None and stale > allowed:
@@ -683,21 +678,34 @@ def i18n_group(
 
 @i18n_group.command("stamp")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--locale", "languages", multiple=True, help="Stamp only the translations into this language (repeatable).")
 @project_option
-def stamp_command(files: tuple[Path, ...], project: Path) -> None:
+def stamp_command(files: tuple[Path, ...], languages: tuple[str, ...], project: Path) -> None:
     """Record that the translations in FILES match their sources as they are now (after a review).
 
-    Named a page, every translation of it is stamped; named a translation, that one. Only each
-    file's `source_hash:` line is written (the rest of the file, comments and order, is kept).
+    Named a page, every translation of it is stamped; named a translation, that one; named a data
+    file (content/catalog/*.yml, a collateral.yml, a training file), every translated field in it.
+    Only the `source_hash:` lines are written (the rest of each file, comments and order, is kept).
     """
     report = Report()
     loaded = check_sources(project.resolve(), report)
-    written = stamp(loaded, list(files), report) if loaded is not None else []
+    if loaded is not None:
+        _translated_languages(loaded.program, languages)
+    written = stamp(loaded, list(files), report, languages) if loaded is not None else []
     _finish(report, strict=False)
     for path in written:
         click.echo(f"partnerkb: stamped {path.relative_to(project.resolve()).as_posix()}", err=True)
     if not written:
         click.echo("partnerkb: every translation named was stamped already", err=True)
+
+
+def _translated_languages(program: Program, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The languages named by --locale (default: every language but the default), each checked."""
+    others = tuple(lang for lang in program.languages if lang != program.default_language)
+    unknown = [lang for lang in languages if lang not in others]
+    if unknown:
+        raise click.UsageError(f"--locale: '{unknown[0]}' is not a translated language of the program ({', '.join(others)})")
+    return languages or others
 
 
 @main.group("version")

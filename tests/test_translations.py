@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -60,7 +61,8 @@ def test_coverage_untranslated_and_labels_are_exact(repository: Path) -> None:
     assert list(german) == ["de"]
     entry = german["de"]
     # Originals in eu: eu-only, guide, index, secret, vault and four training modules; translated: index and 01-intro.
-    assert entry["coverage"] == {"eu": {"pages": {"translated": 2, "total": 9}, "ui": entry["coverage"]["eu"]["ui"]}}
+    assert entry["coverage"]["eu"]["pages"] == {"translated": 2, "total": 9}
+    assert set(entry["coverage"]) == {"eu"}
     ui = entry["coverage"]["eu"]["ui"]
     assert ui["translated"] == ui["total"] and entry["missing_keys"] == [] and entry["extra_keys"] == []
     pages = [p["page"] for p in entry["untranslated"]]
@@ -151,5 +153,70 @@ def test_a_bad_source_hash_is_located(tiny: Path, where: str, value: str, messag
 def test_stamp_refuses_a_file_that_is_not_a_page(tiny: Path) -> None:
     before = (tiny / GERMAN).read_text(encoding="utf-8")
     code, output = run("i18n", "stamp", str(tiny / GERMAN), str(tiny / "locales/de.yml"), "--project", str(tiny))
-    assert code == 1 and "locales/de.yml:1: not a page" in output, output
+    assert code == 1 and "locales/de.yml:1: not a page (of content/ or a snapshot version) nor a data file" in output, output
     assert (tiny / GERMAN).read_text(encoding="utf-8") == before
+
+
+GIZMO = "content/catalog/gizmo.yml"
+GIZMO_TEXT = """# A product only the tests know.
+id: gizmo
+line: data
+name:
+  en: Gizmo   # the brand name
+  de: Gizmo
+summary: {en: "A gizmo for every desk.", de: "Ein Gizmo für jeden Schreibtisch."}
+description:
+  en: |
+    The gizmo.
+
+    It sits on desks.
+deployment: saas
+status: ga
+ga_date: 2024-01-01
+regions: [eu]
+skus:
+  - sku: GZM-1
+    name:
+      en: Gizmo, 1 year
+    prices: {USD: 100, EUR: 90}
+"""
+
+
+def _data_coverage(project: Path) -> dict[str, dict[str, int]]:
+    entry = _report(project, "--locale", "de")["languages"]["de"]
+    return {region: figures["data"] for region, figures in entry["coverage"].items()}
+
+
+def test_data_fields_count_in_coverage_and_go_stale_when_their_source_changes(tiny: Path) -> None:
+    before = _data_coverage(tiny)
+    (tiny / GIZMO).write_text(GIZMO_TEXT, encoding="utf-8")
+    after = _data_coverage(tiny)
+    # Four texts in an eu-only product (name, summary, description, the SKU's name), two translated.
+    assert after["eu"] == {"translated": before["eu"]["translated"] + 2, "total": before["eu"]["total"] + 4}
+    german = _report(tiny, "--locale", "de")["languages"]["de"]
+    assert [(s["field"], s["line"], s["reason"]) for s in german["stale_data"]] == [("name", 5, "unstamped"), ("summary", 7, "unstamped")]
+
+    code, output = run("i18n", "stamp", GIZMO, "--project", str(tiny))
+    assert code == 0, output
+    name, summary = (hashlib.sha256(text.encode()).hexdigest() for text in ("Gizmo", "A gizmo for every desk."))
+    expected = GIZMO_TEXT.replace("  de: Gizmo\n", f"  de: Gizmo\n  source_hash: {{de: {name}}}\n").replace(
+        'Schreibtisch."}', f'Schreibtisch.", source_hash: {{de: {summary}}}}}'
+    )
+    assert (tiny / GIZMO).read_text(encoding="utf-8") == expected  # only the stamps added: comments, quotes and order kept
+    assert _report(tiny, "--locale", "de")["languages"]["de"]["stale_data"] == []
+    assert run("check", "--project", str(tiny))[0] == 0
+
+    edit(tiny, GIZMO, "A gizmo for every desk.", "A gizmo for every desk and shelf.")
+    german = _report(tiny, "--locale", "de")["languages"]["de"]
+    assert [(s["field"], s["reason"]) for s in german["stale_data"]] == [("summary", "changed")]
+    assert run("i18n", "--project", str(tiny), "--strict")[0] == 1
+
+
+def test_a_bad_data_source_hash_is_located(tiny: Path) -> None:
+    (tiny / GIZMO).write_text(
+        GIZMO_TEXT.replace("  de: Gizmo\n", "  de: Gizmo\n  source_hash: {de: 1234, xx: " + "ab" * 32 + "}\n"), encoding="utf-8"
+    )
+    code, output = run("check", "--project", str(tiny))
+    assert code == 1, output
+    assert f"{GIZMO}:7: name.source_hash: expected the sha256 written by 'partnerkb i18n stamp', got 1234" in output, output
+    assert f"{GIZMO}:7: name.source_hash: 'xx' is not a translated language of the program" in output, output

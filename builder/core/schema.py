@@ -285,11 +285,12 @@ def texts_by_language(
     value: YamlMap, label: str, line: int, source: str, program: Program, report: Reporter, required: bool = True
 ) -> dict[str, str]:
     """A mapping of texts by language, as `label` at `line` names it in messages."""
-    texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float))}
+    texts = {lang: str(text).strip() for lang, text in value.items() if isinstance(text, (str, int, float)) and lang != STAMP_KEY}
     if required and program.default_language not in texts:
         report.error(source, line, "translation-default", f"{label}: the default language '{program.default_language}' is needed")
+    check_stamps(value, label, source, program, report)
     for lang in value:
-        if lang not in program.languages:
+        if lang not in program.languages and lang != STAMP_KEY:
             report.warn(
                 source,
                 value.line_of(lang),
@@ -297,6 +298,36 @@ def texts_by_language(
                 f"{label}: '{lang}' is not a language any region builds{did_you_mean(str(lang), program.languages)}",
             )
     return texts
+
+
+# The key of a translatable field that records the source text each translation translates (see
+# features/data_texts.py): `source_hash: {de: <sha256 of the default language's text>}`.
+STAMP_KEY = "source_hash"
+
+
+def check_stamps(value: YamlMap, label: str, source: str, program: Program, report: Reporter) -> None:
+    """A translatable field's `source_hash:`, when it has one: languages of the program, sha256 digests."""
+    if STAMP_KEY not in value:
+        return
+    stamps, line, label = value[STAMP_KEY], value.line_of(STAMP_KEY), f"{label}.{STAMP_KEY}"
+    if not isinstance(stamps, YamlMap):
+        report.error(
+            source,
+            line,
+            "source-hash",
+            f"{label}: expected a mapping of languages to hashes (written by 'partnerkb i18n stamp'), got {describe(stamps)}",
+        )
+        return
+    for lang, digest in stamps.items():
+        if lang not in program.languages or lang == program.default_language:
+            report.error(source, stamps.line_of(lang), "source-hash", f"{label}: '{lang}' is not a translated language of the program")
+        elif not (isinstance(digest, str) and re.fullmatch(r"[0-9a-f]{64}", digest)):
+            report.error(
+                source,
+                stamps.line_of(lang),
+                "source-hash",
+                f"{label}: expected the sha256 written by 'partnerkb i18n stamp', got {describe(digest)}",
+            )
 
 
 # Ids that become file and folder names and URLs: nothing that could climb out of a folder or need quoting.

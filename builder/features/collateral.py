@@ -28,7 +28,7 @@ from ..core.compiled import keep_compiled
 from ..core.gate import GATE_MARKER
 from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick
 from ..core.problems import Report, Reporter
-from ..core.schema import ID_PATTERN, Entry, Field, Schema, describe, read_texts, regions_field, tier_field
+from ..core.schema import ID_PATTERN, STAMP_KEY, Entry, Field, Schema, check_stamps, describe, read_texts, regions_field, tier_field
 from ..core.yamlio import YamlList, YamlMap, load_file, read_text
 
 FOLDER = "content/collateral"
@@ -39,7 +39,10 @@ FORMATS = ("html", "pdf")
 def _read_texts(entry: Entry, key: str, value: YamlMap) -> dict[str, dict[str, str]]:
     """`texts`: per language, a mapping of the texts a template shows."""
     texts: dict[str, dict[str, str]] = {}
+    check_stamps(value, entry.label(key), entry.source, entry.program, entry.scope)
     for lang, values in value.items():
+        if lang == STAMP_KEY:
+            continue
         if not isinstance(values, YamlMap):
             entry.error(f"{key}.{lang}", "schema-type", f"expected a mapping of texts, got {describe(values)}", value.line_of(lang))
             continue

@@ -20,9 +20,11 @@ from ..core.models import Gating, Page, Program, Region, Tier
 from ..core.problems import Report, Reporter, did_you_mean
 from ..core.schema import (
     NOTHING,
+    STAMP_KEY,
     Entry,
     Field,
     Schema,
+    check_stamps,
     describe,
     read_id,
     read_some_texts,
@@ -51,7 +53,10 @@ def _read_minutes(entry: Entry, key: str, value: float) -> int:
 
 def _read_objectives(entry: Entry, key: str, value: YamlMap) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
+    check_stamps(value, entry.label(key), entry.source, entry.program, entry.scope)
     for lang, texts in value.items():
+        if lang == STAMP_KEY:
+            continue
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
             entry.error(f"{key}.{lang}", "schema-type", f"expected a list of strings, got {describe(texts)}", value.line_of(lang))
             continue
