@@ -21,6 +21,7 @@ from .build import Counted, Event, Selection, SelectionError, build, check_proje
 from .core.models import Program, Region, Serving, Version
 from .core.paths import search_index
 from .core.problems import Report, Severity
+from .handoff import FORMATS, export, import_translations
 from .i18n import report_text, stale_count, stamp, translation_report
 from .load.freeze import freeze
 from .load.program import VERSION_NAME, load_program
@@ -697,6 +698,50 @@ def stamp_command(files: tuple[Path, ...], languages: tuple[str, ...], project: 
         click.echo(f"partnerkb: stamped {path.relative_to(project.resolve()).as_posix()}", err=True)
     if not written:
         click.echo("partnerkb: every translation named was stamped already", err=True)
+
+
+@i18n_group.command("export")
+@click.option("--locale", "lang", required=True, help="The language to translate into.")
+@click.option("--format", "form", type=click.Choice(FORMATS), default="po", show_default=True, help="gettext PO or XLIFF 1.2.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="The file to write; default: standard output.")
+@project_option
+def export_command(lang: str, form: str, out: Path | None, project: Path) -> None:
+    """Write the UI labels and the data texts (catalog, collateral, training) for translators.
+
+    One entry per text, with its source file and line; translations already made are filled in,
+    stale ones marked for review (fuzzy). Pages are not exported: translators edit page.<lang>.md.
+    """
+    report = Report()
+    loaded = check_sources(project.resolve(), report)
+    _finish(report, strict=False)
+    assert loaded is not None
+    _translated_languages(loaded.program, (lang,))
+    data = export(loaded, lang, form)
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        out.write_bytes(data)
+        click.echo(f"partnerkb: wrote {out} ({data.count(b'msgctxt') or data.count(b'<trans-unit')} entries)", err=True)
+
+
+@i18n_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@project_option
+def import_command(file: Path, project: Path) -> None:
+    """Merge a translated PO or XLIFF file (from `i18n export`) into locales/ and the data files.
+
+    Each changed entry is written in place (comments and order of the files kept) and the data
+    texts translated from today's source are stamped; entries marked fuzzy or for review are left
+    out. An entry whose placeholders ({name}, a link's target, inline code) were dropped or changed
+    is refused with its location, and then nothing is written.
+    """
+    report = Report()
+    loaded = check_sources(project.resolve(), report)
+    changes = import_translations(loaded, file, file.as_posix(), report) if loaded is not None else None
+    _finish(report, strict=False)
+    for change in changes or []:
+        click.echo(f"partnerkb: {'added' if change.added else 'updated'} {change.file}: {change.what}", err=True)
+    click.echo(f"partnerkb: {len(changes or [])} translation(s) imported", err=True)
 
 
 def _translated_languages(program: Program, languages: tuple[str, ...]) -> tuple[str, ...]:

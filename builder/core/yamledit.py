@@ -46,8 +46,9 @@ def child(node: Node, part: str | int) -> tuple[Node, Node] | None:
     return None
 
 
-def set_value(text: str, path: KeyPath, value: Value) -> str:
-    """`text` with the value at `path` set; a missing last key (or missing mappings on the way) is added."""
+def set_value(text: str, path: KeyPath, value: Value, before: str | None = None) -> str:
+    """`text` with the value at `path` set; a missing last key (or missing mappings on the way) is added,
+    as its mapping's last entry or in front of the key `before` there."""
     node = compose(text)
     if not isinstance(node, (MappingNode, SequenceNode)) or not path:
         raise EditError("expected a mapping or a list at the top of the file")
@@ -59,7 +60,7 @@ def set_value(text: str, path: KeyPath, value: Value) -> str:
             nested: Value = value
             for key in reversed(path[depth + 1 :]):
                 nested = _Keys({str(key): nested})
-            edited = _add_key(text, node, str(part), nested)
+            edited = _add_key(text, node, str(part), nested, before)
             break
         key_node, node = found
         if depth == len(path) - 1:
@@ -70,11 +71,26 @@ def set_value(text: str, path: KeyPath, value: Value) -> str:
 
 def _replace(text: str, key: Node, node: Node, value: Value) -> str:
     start, end = node.start_mark.index, _content_end(text, node)
-    return text[:start] + _render(value, key.start_mark.column + 2) + text[end:]
+    if isinstance(value, str) and isinstance(node, ScalarNode) and node.style == "|" and node.value.endswith("\n"):
+        value = value.rstrip("\n") + "\n"  # a block text stays `|`, not `|-`
+    rendered = _render(value, key.start_mark.column + 2)
+    if isinstance(value, str) and isinstance(node, ScalarNode) and node.style in ('"', "'") and "\n" not in value:
+        # A quoted text stays quoted the way it was.
+        rendered = json.dumps(value, ensure_ascii=False) if node.style == '"' else "'" + value.replace("'", "''") + "'"
+    return text[:start] + rendered + text[end:]
 
 
-def _add_key(text: str, mapping: MappingNode, key: str, value: Value) -> str:
-    """Add `key: value` as the mapping's last entry."""
+def _add_key(text: str, mapping: MappingNode, key: str, value: Value, before: str | None) -> str:
+    """Add `key: value` as the mapping's last entry, or in front of `before`."""
+    ahead = child(mapping, before) if before else None
+    if ahead is not None and mapping.flow_style:
+        at = ahead[0].start_mark.index
+        return text[:at] + f"{_key(key, inline=True)}: {_render(value, 0, inline=True)}, " + text[at:]
+    if ahead is not None:
+        column = ahead[0].start_mark.column
+        at = ahead[0].start_mark.index - column
+        if text[at : at + column].strip() == "":  # the key starts its line
+            return text[:at] + f"{' ' * column}{_key(key)}:{_after_key(value, column)}\n" + text[at:]
     if mapping.flow_style:
         close = mapping.end_mark.index - 1
         if text[close] != "}":

@@ -148,5 +148,9 @@ def with_stamps(text: str, field: DataText, stamps: dict[str, str], order: tuple
     """The file's text with the field's `source_hash:` set to `stamps`, in the program's language order."""
     if stamps == field.stamps:
         return text
-    ordered = {lang: stamps[lang] for lang in sorted(stamps, key=lambda lang: (order.index(lang) if lang in order else len(order), lang))}
-    return set_value(text, (*field.path, STAMP_KEY), ordered)
+    return set_value(text, (*field.path, STAMP_KEY), ordered_stamps(stamps, order))
+
+
+def ordered_stamps(stamps: dict[str, str], order: tuple[str, ...]) -> dict[str, str]:
+    """Stamps in the program's language order, as they are written."""
+    return {lang: stamps[lang] for lang in sorted(stamps, key=lambda lang: (order.index(lang) if lang in order else len(order), lang))}
