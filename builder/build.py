@@ -22,7 +22,7 @@ from .core.problems import ProblemsFound, Report
 from .core.reader import check_pages
 from .features import collateral
 from .features.collateral import Collateral
-from .features.kits import check_kit_templates, kept_kit_files
+from .features.kits import check_kit_templates, check_pdf_fonts, kept_kit_files
 from .features.partners import Partner
 from .features.project import Project
 from .load.program import load_program
@@ -113,6 +113,7 @@ def check_sources(root: Path, report: Report, as_of: datetime.datetime | None = 
         return None
     # Each co-branded template rendered with every real partner, before a build makes the kits.
     check_kit_templates(project.partners, project.collateral, project.program, report)
+    check_pdf_fonts(project.partners, project.collateral, project.program, report)
     # The renderer's own parser reads every page that names a gate: what it reads differently is an error.
     parser = markdown_parser(root)
     for content in project.contents.values():

@@ -209,6 +209,13 @@ def babel_locale(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+def text_direction(lang: str) -> str:
+    """How a language is written, for `dir`: `ltr` or `rtl` (Babel knows)."""
+    from babel import Locale
+
+    return str(Locale.parse(babel_locale(lang)).text_direction)
+
+
 def pick(texts: Mapping[str, str], lang: str, default: str) -> str:
     """A translatable text in `lang`, else in the default language."""
     return texts.get(lang) or texts.get(default, "")

@@ -15,6 +15,7 @@ import functools
 import html
 import io
 import os
+import subprocess
 import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ..core.compiled import keep_compiled
 from ..core.gate import GATE_MARKER
-from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick
+from ..core.models import Gating, GeneratedPage, Locale, Program, Region, Tier, pick, text_direction
 from ..core.problems import Report, Reporter
 from ..core.schema import ID_PATTERN, STAMP_KEY, Entry, Field, Schema, check_stamps, describe, read_texts, regions_field, tier_field
 from ..core.yamlio import YamlList, YamlMap, load_file, read_text
@@ -179,7 +180,7 @@ def environment(folder: Path) -> jinja2.Environment:
 def render_html(item: Collateral, context: Mapping[str, Any]) -> str:
     """The collateral as HTML for one reader (a partner, or the vendor itself)."""
     template = environment(item.folder).get_template(item.template)
-    return template.render(**context, page_size=item.page_size)
+    return template.render(**context, page_size=item.page_size, dir=text_direction(context["lang"]))
 
 
 SAMPLE = {
@@ -289,6 +290,33 @@ def _only(files: Mapping[str, bytes]) -> Any:
     return MemoryFetcher(allowed_protocols={"file"})
 
 
+# --- fonts for the PDFs ---------------------------------------------------------------------------
+
+# The Debian package that brings a font for a language's script; fonts-noto-core covers most others.
+FONT_PACKAGES = {"ja": "fonts-noto-cjk", "zh": "fonts-noto-cjk", "ko": "fonts-noto-cjk"}
+
+
+@functools.lru_cache(maxsize=64)
+def font_problem(lang: str) -> str | None:
+    """Why a PDF in `lang` cannot be drawn here, or None. Without a font for its script, WeasyPrint
+    draws boxes in its place and says nothing; fontconfig (which it finds fonts with) knows which
+    installed fonts cover a language."""
+    try:
+        listed = subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return "fc-list (fontconfig) is not installed, so the fonts of the PDFs cannot be checked; install fontconfig"
+    if listed.strip():
+        return None
+    package = FONT_PACKAGES.get(lang.split("-")[0], "fonts-noto-core")
+    return f"no installed font covers the language '{lang}': its PDFs would show boxes for its letters; install {package} (apt-get install {package})"
+
+
+def formats_line(item: Collateral) -> int:
+    """The line of the item's `formats:` in its collateral.yml (1 when it has none)."""
+    lines = (item.folder / "collateral.yml").read_text(encoding="utf-8").split("\n")
+    return next((number for number, line in enumerate(lines, start=1) if line.startswith("formats:")), 1)
+
+
 # --- the library in the tier trees -------------------------------------------------------------
 
 
@@ -298,7 +326,7 @@ def vendor_files(item: Collateral, lang: str, default: str, moment: datetime.dat
     page = render_html(item, {"partner": None, "text": item.texts_in(lang, default), "lang": lang})
     title = pick(item.titles, lang, default)
     files = [("html", page.encode("utf-8"))] if "html" in item.formats else []
-    if "pdf" in item.formats:
+    if "pdf" in item.formats and font_problem(lang) is None:  # without a font, check reports it (and no PDF of boxes)
         files.append(("pdf", render_pdf(page, {}, moment, title, lang)))
     return tuple(files)
 

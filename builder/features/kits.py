@@ -22,7 +22,7 @@ import markupsafe
 from babel.numbers import format_compact_currency, format_decimal
 
 from ..core.inputs import builder_digest, files_under, hash_files
-from ..core.models import Locale, Program, Tier, babel_locale
+from ..core.models import Locale, Program, Tier, babel_locale, text_direction
 from ..core.problems import Report
 from . import collateral as collateral_module
 from .collateral import Collateral
@@ -90,7 +90,7 @@ def kit_files(
         title = item.titles.get(partner.language) or item.titles[default]
         if "html" in item.formats:
             files.append((f"{item.id}.html", page.encode("utf-8")))
-        if "pdf" in item.formats and pdf:
+        if "pdf" in item.formats and pdf and collateral_module.font_problem(partner.language) is None:
             files.append((f"{item.id}.pdf", collateral_module.render_pdf(page, logo, moment, title, partner.language)))
         downloads.append(
             {
@@ -142,6 +142,7 @@ def kept_kit_files(
 def _common(partner: Partner, locale: Locale) -> dict[str, Any]:
     return {
         "lang": partner.language,
+        "dir": text_direction(partner.language),
         "t": locale.t,
         "partner": partner,
         "logo": logo_name(partner),
@@ -167,6 +168,24 @@ def check_kit_templates(partners: tuple[Partner, ...], items: tuple[Collateral, 
             if problem:
                 where = f"{collateral_module.FOLDER}/{item.id}/{item.template}"
                 report.error(where, problem[0], "template", f"template, with partner '{partner.id}' ({partner.source}): {problem[1]}")
+
+
+def check_pdf_fonts(partners: tuple[Partner, ...], items: tuple[Collateral, ...], program: Program, report: Report) -> None:
+    """Every language a PDF is made in must have an installed font: a partner's kit in the partner's
+    language, the vendor's own copies in each language of the regions that offer them."""
+    for item in items:
+        if "pdf" not in item.formats:
+            continue
+        if item.co_brandable:
+            languages = {partner.language for partner in partners if item in offered(partner, items)}
+        else:
+            languages = {
+                lang for region in program.regions for lang in region.languages if any(item.offered_to(region, t) for t in program.tiers)
+            }
+        for lang in sorted(languages):
+            problem = collateral_module.font_problem(lang)
+            if problem:
+                report.error(item.source, collateral_module.formats_line(item), "pdf-font", f"formats: pdf in '{lang}': {problem}")
 
 
 # --- dashboard ---------------------------------------------------------------------------------

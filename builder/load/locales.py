@@ -13,6 +13,11 @@ from ..core.yamlio import YamlMap, load_yaml, read_text
 
 # The labels the builder and theme use, with the placeholders each may contain.
 UI_LABELS: dict[str, tuple[str, ...]] = {
+    # The portal's name, description and footer line in each language (they replace mkdocs.yml's
+    # site_name, site_description and copyright, which MkDocs would show in every language).
+    "site.name": (),
+    "site.description": (),
+    "footer.copyright": (),
     "tier.badge": ("tier",),
     "tier.required": ("tier",),
     "teaser.available_from": ("tier",),

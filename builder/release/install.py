@@ -10,10 +10,11 @@ import gzip
 import hashlib
 import html
 import json
+import re
 import shutil
 from pathlib import Path
 
-from ..core.models import Program, Variant
+from ..core.models import Program, Variant, text_direction
 from ..core.paths import search_index
 
 
@@ -27,7 +28,8 @@ def versions_json(program: Program) -> str:
 
 def root_redirect(program: Program) -> str:
     """The tier root's index.html: a redirect to the default version."""
-    return _redirect_page(f"{program.versions[0].name}/")
+    version = program.versions[0]
+    return _redirect_page(f"{version.name}/", program.default_language, html.escape(version.title))
 
 
 def write_tier_roots(program: Program, staging: Path, variants: list[Variant]) -> None:
@@ -51,13 +53,27 @@ def write_alias(version_tree: Path, alias_tree: Path) -> None:
         target = f"{up}{version_tree.name}/{inside}{'' if relative.name == 'index.html' else relative.name}"
         redirect = alias_tree / relative
         redirect.parent.mkdir(parents=True, exist_ok=True)
-        redirect.write_text(_redirect_page(target), encoding="utf-8")
+        redirect.write_text(_redirect_page(target, *_language_and_title(page)), encoding="utf-8")
 
 
-def _redirect_page(target: str) -> str:
+# A built page's language and title, from its first bytes (MkDocs writes them before anything long).
+_LANG = re.compile(r'<html lang="([^"]*)"')
+_TITLE = re.compile(r"<title>([^<]*)</title>")
+
+
+def _language_and_title(page: Path) -> tuple[str, str]:
+    """The page's `lang` and (HTML-escaped) title, which its redirect keeps: a German page's alias is German too."""
+    with page.open(encoding="utf-8", errors="replace") as handle:
+        head = handle.read(8192)
+    lang, title = _LANG.search(head), _TITLE.search(head)
+    return (lang.group(1) if lang else ""), (title.group(1) if title else "")
+
+
+def _redirect_page(target: str, lang: str, title: str) -> str:
     href = html.escape(target)
+    opening = f'<html lang="{html.escape(lang)}" dir="{text_direction(lang)}">' if lang else "<html>"
     return (
-        '<!doctype html>\n<html><head><meta charset="utf-8"><title>Redirecting</title>\n'
+        f'<!doctype html>\n{opening}<head><meta charset="utf-8"><title>{title}</title>\n'
         f'<meta http-equiv="refresh" content="0; url={href}">\n'
         f"<script>location.replace({json.dumps(target)} + location.hash)</script>\n"
         f'</head><body><a href="{href}">{href}</a></body></html>\n'

@@ -8,6 +8,7 @@ mkdocs-static-i18n fills with every language is split into one index per languag
 from __future__ import annotations
 
 import copy
+import html
 import json
 import logging
 import os
@@ -213,6 +214,7 @@ def variant_overrides(project: Project, variant: Variant, base: dict[str, Any], 
         for lang in region.languages
     ]
     extra["partnerkb"] = theme_data(project, variant)
+    extra["generator"] = False  # no "Made with Material for MkDocs": an English line in every language
     # Material's version selector reads versions.json at the tier root (mike's format) and shows
     # the outdated banner on every version but the default.
     extra["version"] = {"provider": "mike", "default": project.program.versions[0].name}
@@ -259,6 +261,9 @@ def _i18n_config(project: Project, variant: Variant) -> dict[str, Any]:
                 "default": lang == default,
                 "build": True,
                 "nav_translations": section_titles(project, variant, lang),
+                "site_name": project.locales[lang].t("site.name"),
+                "site_description": project.locales[lang].t("site.description"),
+                "copyright": html.escape(project.locales[lang].t("footer.copyright")),  # Material writes it as HTML
             }
             for lang in variant.region.languages
         ],
