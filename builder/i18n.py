@@ -67,14 +67,14 @@ def _language(project: Project, content: Content, found: list[Translation], fiel
             data = {"translated": sum(field.state(lang) is not None for field in offered), "total": len(offered)}
             coverage[region.id] = {"pages": pages, "data": data, "ui": ui}
     shipped_anywhere = [p for p in originals if any(lang in r.languages and p.in_region(r) for r in program.regions)]
-    untranslated = sorted((p for p in shipped_anywhere if p.path not in translated), key=lambda p: navigation_order(p.path))
+    untranslated = sorted((p for p in shipped_anywhere if p.path not in translated), key=lambda p: (-p.priority, navigation_order(p.path)))
     locale_file = project.locales[lang].source
     extra = own - needed - project.locales[default].own
     return {
         "coverage": coverage,
         "stale": [_stale(project, content, t).as_json() for t in found if t.stale],
         "stale_data": _stale_data(fields, lang),
-        "untranslated": [{"page": page.source, "title": page.title} for page in untranslated],
+        "untranslated": [{"page": page.source, "title": page.title, "priority": page.priority} for page in untranslated],
         "missing_keys": [{"file": locale_file, "key": key} for key in sorted(needed - own)],
         "extra_keys": [{"file": locale_file, "key": key} for key in sorted(extra)],
     }
@@ -123,7 +123,7 @@ def report_text(report: dict[str, Any]) -> str:
             why = "never stamped" if stale["reason"] == State.UNSTAMPED.value else "its source text changed"
             lines.append(f"  stale: {stale['file']}:{stale['line']}: {stale['field']}: {why}")
         if entry["untranslated"]:
-            lines.append(f"  untranslated ({len(entry['untranslated'])}, as the navigation shows them):")
+            lines.append(f"  untranslated ({len(entry['untranslated'])}, by priority, then as the navigation shows them):")
             lines.extend(f"    {page['page']}" for page in entry["untranslated"])
         for kind in ("missing_keys", "extra_keys"):
             for key in entry[kind]:

@@ -61,7 +61,7 @@ def test_the_po_export_passes_msgfmt_check_and_names_each_source(tiny: Path) -> 
     assert (description.id, description.string, description.locations) == (
         "Widget Cloud measures everything your customers run.",
         "",
-        [(WIDGET, 12)],
+        [(WIDGET, 10)],
     )
     assert _export(tiny) == po  # the same inputs, the same bytes
 
@@ -80,6 +80,8 @@ def test_the_xliff_export_reads_in_a_real_xliff_reader(tiny: Path) -> None:
 
 
 def test_a_stale_data_translation_is_exported_for_review(tiny: Path) -> None:
+    assert run("i18n", "stamp", "--project", str(tiny), WIDGET)[0] == 0
+    assert not next(m for m in read_po(io.BytesIO(_export(tiny))) if m.context == f"{WIDGET}:summary").fuzzy
     text = (tiny / WIDGET).read_text(encoding="utf-8")
     (tiny / WIDGET).write_text(
         text.replace("Hosted widgets for every team.", "Hosted widgets for every team, everywhere."), encoding="utf-8"
@@ -90,6 +92,7 @@ def test_a_stale_data_translation_is_exported_for_review(tiny: Path) -> None:
 
 
 def test_po_round_trip_writes_in_place_and_stamps(tiny: Path) -> None:
+    assert run("i18n", "stamp", "--project", str(tiny), WIDGET)[0] == 0
     before = _files(tiny)
     po = _translated(
         _export(tiny),

@@ -162,6 +162,7 @@ class Page:
     prefix: str = "content/"  # how its version's content folder is named in messages
     # A translation: the sha256 of its source's body when it was last reviewed (`partnerkb i18n stamp`).
     source_hash: str | None = None
+    priority: int = 0  # the order translators take untranslated pages in (highest first); its original's
 
     @functools.cached_property
     def gating(self) -> Gating:

@@ -34,6 +34,12 @@ FRONT_MATTER_FIELDS = Schema(
     Field("tags", list, "Material: tags of the page.", items=str),
     Field("template", str, "MkDocs: template of the page in `theme/`."),
     Field(
+        "priority",
+        int,
+        "How much partners read the page, for translators: `partnerkb i18n` lists untranslated pages by priority "
+        "(highest first), then as the navigation shows them; default 0.",
+    ),
+    Field(
         "source_hash",
         str,
         "A translation only: the sha256 of its source's body when the translation was last reviewed; "
@@ -234,7 +240,10 @@ def _page(
     gates = [replace(g, rank=tier_ids.index(g.values[0])) if g.kind is gate.GateKind.TIER else g for g in gates]
     title = front.get("title") or _first_heading(parser, lines, gates) or PurePosixPath(path).stem.replace("-", " ").capitalize()
     source_hash = _source_hash(front, front is original, source, report)
-    return Page(path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates), source_hash=source_hash)
+    priority = entry.values.get("priority") or 0
+    return Page(
+        path, lang, source, title, summary, min_tier, regions, teaser, text, tuple(gates), source_hash=source_hash, priority=priority
+    )
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
