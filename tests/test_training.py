@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from babel.dates import format_time, get_timezone_location
+from babel.dates import format_time, get_timezone_name
 
 from builder.core.models import Variant
 from builder.core.problems import Report
@@ -65,7 +65,7 @@ def test_session_times_in_the_regions_time_zone(tiny_built: tuple[Path, Path], r
     text = article(dist / f"{region}/silver/1.0/training/sessions/index.html")
     start = datetime.datetime(2026, 2, 10, 14, 30, tzinfo=datetime.UTC)
     tz = ZoneInfo(zone)
-    assert f"{format_time(start, 'short', tzinfo=tz, locale='en')} ({get_timezone_location(tz, locale='en')})" in text
+    assert f"{format_time(start, 'short', tzinfo=tz, locale='en')} ({get_timezone_name(tz, width='long', locale='en')})" in text
     assert 'datetime="2026-02-10T14:30:00Z"' in text  # for the reader's own time zone, in the browser
 
 
@@ -243,3 +243,18 @@ def test_an_empty_data_file_is_an_error(tiny: Path) -> None:
     (tiny / f"{TRAINING}/widget-deploy/01-install.quiz.yml").write_text("\n", encoding="utf-8")
     code, output = run("check", "--project", str(tiny))
     assert code == 1 and "content/training/widget-deploy/01-install.quiz.yml:1: the file is empty" in output.splitlines(), output
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "(Central European Time)"),
+        ("de", "(Mitteleuropäische Zeit)"),
+        ("ja", "(中央ヨーロッパ時間)"),
+    ],
+)
+def test_a_session_time_names_its_zone_without_nested_brackets(lang: str, expected: str) -> None:
+    from builder.features.training_pages import local_time
+
+    shown = local_time(datetime.datetime(2026, 12, 3, 16, 0, tzinfo=datetime.UTC), "Europe/Berlin", lang)
+    assert shown.endswith(expected) and not re.search(r"\([^()]*\(", shown), shown

@@ -1,8 +1,8 @@
 """Editing a YAML file in place: one value set, everything else of the file (comments, order, quoting) kept byte for byte.
 
 Authors' YAML is read with comments and layout that a dump would lose, so a command that writes a
-translation or a stamp into it changes only the characters of that one value (or adds one key after
-its mapping's last). The edited text is read back and compared before it is returned: an edit that
+translation or a stamp into it changes only the characters of that one value (or adds one key, after
+its mapping's last or in front of a key named). The edited text is read back and compared before it is returned: an edit that
 would mean something else is refused, never written.
 """
 

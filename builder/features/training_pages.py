@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from babel import Locale as BabelLocale
-from babel.dates import format_skeleton, format_time, get_timezone_location
+from babel.dates import format_skeleton, format_time, get_timezone_name
 from babel.lists import format_list
 from babel.units import format_unit
 
@@ -36,13 +36,15 @@ def duration(minutes: int, lang: str) -> str:
 
 
 def local_time(moment: datetime.datetime, zone: str, lang: str) -> str:
-    """A moment in a time zone, for `lang`: "Thu, Dec 3, 2026, 5:00 PM (Germany (Berlin) Time)"."""
+    """A moment in a time zone, for `lang`: "Thu, Dec 3, 2026, 5:00 PM (Central European Time)".
+
+    The zone's generic name, not its location ("Germany (Berlin) Time"), which would nest brackets."""
     tz = ZoneInfo(zone)
     locale = babel_locale(lang)
     day = format_skeleton("yMMMEd", moment, tzinfo=tz, locale=locale)
     clock = format_time(moment, "short", tzinfo=tz, locale=locale)
     joined = BabelLocale.parse(locale).datetime_formats["medium"].format(clock, day)
-    return f"{joined} ({get_timezone_location(tz, locale=locale)})"
+    return f"{joined} ({get_timezone_name(tz, width='long', locale=locale)})"
 
 
 def _e(text: str) -> str:
