@@ -128,3 +128,37 @@ def test_every_file_a_build_reads_is_an_input_the_key_holds(tiny: Path, tmp_path
     allowed = (*PROJECT_INPUTS, CACHE, ".git")
     outside = sorted(str(p) for p in inside if p.parts and p.parts[0] not in allowed)
     assert not outside, f"the build reads files that the inputs key leaves out: {outside}"
+
+
+@pytest.mark.slow
+def test_kits_are_made_again_only_when_their_inputs_change(tiny: Path, tmp_path: Path) -> None:
+    """Two builds in two processes (each with its own string hashing): a page edit keeps every kit,
+    a partner edit makes that partner's kit again."""
+    import os
+    import subprocess
+
+    from builder.core.paths import KITS
+
+    def build(seed: str) -> None:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-m", "builder", "build", "--project", str(tiny), "--out", str(tmp_path / "dist")],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        assert done.returncode == 0, done.stderr
+
+    def kept() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in sorted((tiny / KITS).rglob("*.pickle"))}
+
+    build("1")
+    first = kept()
+    assert first, "the build kept no kit"
+    _change(tiny, "page")
+    build("2")
+    assert kept() == first
+    _change(tiny, "partner")
+    build("3")
+    changed = {name for name, stamp in kept().items() if stamp != first[name]}
+    assert changed == {"northwind.pickle"}

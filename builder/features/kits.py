@@ -21,7 +21,7 @@ import jinja2
 import markupsafe
 from babel.numbers import format_compact_currency, format_decimal
 
-from ..core.inputs import builder_digest, files_under, hash_files
+from ..core.inputs import builder_digest, files_under, hash_files, model_digest
 from ..core.models import Locale, Program, Tier, babel_locale, text_direction
 from ..core.problems import Report
 from . import collateral as collateral_module
@@ -116,10 +116,10 @@ def kept_kit_files(
     moment: datetime.datetime,
 ) -> list[tuple[str, bytes]]:
     """`kit_files`, kept in `cache` between builds under the digest of everything the kit is made from:
-    the arguments (pickled whole: every field of every model), the partner's logo, the collateral's
-    template folders and the builder with its packages."""
+    the arguments (every field of every model), the partner's logo, the collateral's template folders
+    and the builder with its packages."""
     job = (partner, items, program, locale, dict(certifications), moment)
-    digest = hashlib.sha256(builder_digest() + pickle.dumps(job))
+    digest = hashlib.sha256(builder_digest() + model_digest(job))
     hash_files(digest, partner.folder, files_under(partner.folder / partner.logo))
     for item in items:
         hash_files(digest, item.folder, files_under(item.folder))
