@@ -324,3 +324,36 @@ def test_the_search_box_asks_the_search_service_and_falls_back_to_the_static_ind
     results = [href.split("?")[0] for href in search(page, "huong dan")]
     assert any(href.endswith("/2026.2/vi/program/") for href in results[:3]), results[:5]
     assert page.locator(".md-search.pkb-search--service").count() == 0
+
+
+# One page of each type, in the languages and versions partners read: none may log an error to the
+# console or fail a request (a missing sitemap.xml, script or style).
+PAGE_TYPES = (
+    "/eu/gold/2026.2/",
+    "/eu/gold/2026.2/de/",
+    "/apac/gold/2026.2/ja/",
+    "/apac/gold/2026.2/vi/products/bastion/",
+    "/eu/gold/2026.2/catalog/",
+    "/eu/gold/2026.2/de/catalog/bastion-enterprise/",
+    "/eu/gold/2026.2/training/",
+    "/eu/gold/2026.2/training/partner-program-basics/01-how-the-program-works/",
+    "/apac/gold/2026.2/ja/training/sessions/",
+    "/eu/gold/2026.2/de/deals/deal-registration/",
+    "/eu/gold/2026.1/",
+    "/eu/gold/latest/de/faq/",
+    "/eu/gold/2026.2/collateral/",
+)
+
+
+@pytest.mark.parametrize("path", PAGE_TYPES)
+def test_no_console_error_and_no_failed_request(browser, served: str, path: str) -> None:  # type: ignore[no-untyped-def]
+    page = browser.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.on("response", lambda response: problems.append(f"{response.status}: {response.url}") if response.status >= 400 else None)
+    page.goto(served + path, wait_until="networkidle")
+    page.wait_for_timeout(500)  # what Material's scripts fetch once the page is up (versions, sitemaps)
+    page.close()
+    assert problems == [], problems
