@@ -122,3 +122,16 @@ def test_a_pdf_in_a_language_no_installed_font_covers_is_an_error(tmp_path: Path
             "its PDFs would show boxes for its letters; install fonts-noto-cjk" in output
         ), output
     assert "pdf in 'de'" not in output and "pdf in 'vi'" not in output  # DejaVu covers them
+
+
+@pytest.mark.slow
+def test_a_trees_404_page_is_in_its_regions_first_language(example_dist: Path) -> None:
+    program = yaml.safe_load((REPO / "partners/program.yml").read_text(encoding="utf-8"))
+    pages = sorted(example_dist.glob("*/gold/*/404.html"))
+    assert len(pages) >= 4
+    for page in pages:
+        region = page.relative_to(example_dist).parts[0]
+        first = program["regions"][region]["languages"][0]
+        text = page.read_text(encoding="utf-8")
+        assert f'<html lang="{first}"' in text, page  # not the language the last build of the tree wrote
+        assert "..//" not in text, page  # the outdated banner's link, with the page's absolute base

@@ -298,6 +298,8 @@ def render(job: RenderJob, shared: dict[str, BasePlugin] | None = None) -> Rende
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from .error_page import DefaultErrorPage
+
     os.environ["SOURCE_DATE_EPOCH"] = str(job.epoch)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     started = time.monotonic()
@@ -307,11 +309,13 @@ def render(job: RenderJob, shared: dict[str, BasePlugin] | None = None) -> Rende
         config = load_config(job.config_file, **copy.deepcopy(job.overrides))
         for name, plugin in (shared_plugins() if shared is None else shared).items():
             config.plugins[name] = plugin
+        error_page = config.plugins["partnerkb-error-page"] = DefaultErrorPage()
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)
         finally:
             config.plugins.on_shutdown()
+        error_page.restore(Path(job.site_dir))
         split_search_index(Path(job.site_dir), job.languages, job.translated)
     except (MkDocsException, OSError) as exc:
         reason = "; ".join(captured.errors) or str(exc) or type(exc).__name__
