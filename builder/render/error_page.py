@@ -15,7 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 ERROR_PAGE = "404.html"
 
 
-class DefaultErrorPage(BasePlugin):  # type: ignore[type-arg]
+class DefaultErrorPage(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Keeps the 404 page of the first (default-language) build of a site, for `restore` to put back."""
 
     def __init__(self) -> None:
