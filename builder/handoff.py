@@ -75,8 +75,11 @@ def entries(project: Project, lang: str) -> list[Entry]:
             bool(placeholders.get(key)),
         )
         for key, (text, line) in _labels(project.root / source_file).items()
+        if text  # an empty msgid is a PO file's header
     ]
     for field in data_texts(project.root, program.languages, default):
+        if not field.texts.get(default):
+            continue
         state = field.state(lang)
         found.append(
             Entry(
@@ -285,7 +288,7 @@ def import_translations(project: Project, path: Path, shown: str, report: Report
             field = fields[entry.context]
             vouched.setdefault((field.file, field.path), set()).add(field.suffix)
     for (file, field_path), suffixes in vouched.items():
-        group = [f for f in fields.values() if f.file == file and f.path == field_path]
+        group = [f for f in fields.values() if f.file == file and f.path == field_path and f.texts.get(program.default_language)]
         if suffixes != {f.suffix for f in group}:
             continue  # a field whose language holds several texts is stamped once all of them are translated
         field = group[0]
