@@ -99,6 +99,8 @@ class _LineLoader(_Lines, yaml.SafeLoader):
 # libyaml's parser, about ten times faster, reads the files that have no alias and no error; the others
 # go to the pure-Python loader, so every message and line stays what it is.
 _LIBYAML: bool = yaml.__with_libyaml__
+# What PyYAML's reader refuses; the pure-Python loader reads such a text and reports it as it always has.
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
 class _FastLineLoader(_Lines, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
@@ -165,7 +167,7 @@ def load_yaml(text: str, path: str, report: Reporter, line_offset: int = 0) -> A
 def _fast_load(text: str, line_offset: int) -> tuple[_Lines, Any] | None:
     """The loader libyaml read `text` with, and the data; None when the text has an alias or an error
     (or libyaml is missing), which the pure-Python loader then reads and reports."""
-    if not _LIBYAML or ("*" in text and first_alias(text, fast=True) is not None):
+    if not _LIBYAML or _NON_PRINTABLE.search(text) or ("*" in text and first_alias(text, fast=True) is not None):
         return None
     loader = _FastLineLoader(text, line_offset)
     try:
