@@ -68,6 +68,11 @@ def test_teaser_shows_title_summary_and_tier_but_no_body(tiny_built: tuple[Path,
     german = article_text(dist / "eu/silver/1.0/de/secret/index.html")
     assert "Verfügbar ab Gold" in german
     assert "marmalade" in article_text(dist / "eu/gold/1.0/secret/index.html")
+    # The theme's own lock icon, inline: no emoji, which shows as a box where no emoji font is installed.
+    page = (dist / "eu/silver/1.0/secret/index.html").read_text(encoding="utf-8")
+    assert '<p class="pkb-teaser__icon" aria-hidden="true"><svg' in page and "\U0001f512" not in page
+    assert "pkb-teaser__icon" not in (dist / "eu/gold/1.0/secret/index.html").read_text(encoding="utf-8")
+    assert "1F512" not in (dist / "eu/silver/1.0/assets/partnerkb/partnerkb.css").read_text(encoding="utf-8")
 
 
 def test_asset_used_only_by_gated_content_stays_out_of_lower_trees(tiny_built: tuple[Path, Path]) -> None:
