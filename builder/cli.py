@@ -690,9 +690,7 @@ def stamp_command(files: tuple[Path, ...], languages: tuple[str, ...], project: 
     """
     report = Report()
     loaded = check_sources(project.resolve(), report)
-    if loaded is not None:
-        _translated_languages(loaded.program, languages)
-    written = stamp(loaded, list(files), report, languages) if loaded is not None else []
+    written = stamp(loaded, list(files), report, _translated_languages(loaded.program, languages)) if loaded is not None else []
     _finish(report, strict=False)
     for path in written:
         click.echo(f"partnerkb: stamped {path.relative_to(project.resolve()).as_posix()}", err=True)

@@ -19,18 +19,18 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
-from yaml.nodes import MappingNode, Node, ScalarNode
 
 from .core.problems import Report
 from .core.schema import STAMP_KEY
-from .core.yamledit import EditError, KeyPath, Value, compose, dotted, set_value
+from .core.yamledit import EditError, KeyPath, Value, dotted, set_value
 from .features.data_texts import DataText, data_texts, ordered_stamps, text_hash
 from .features.project import Project
 from .features.translations import State
-from .load.locales import required_labels
+from .load.locales import read_labels, required_labels
 from .load.sources import source_epoch
 
 XLIFF = "urn:oasis:names:tc:xliff:document:1.2"
@@ -57,27 +57,28 @@ class Entry:
         return key if file.startswith("locales/") else None
 
 
-def entries(project: Project, lang: str) -> list[Entry]:
-    """What an export of `lang` holds: every UI label of the default language, then every data text."""
+def entries(project: Project, lang: str, texts: list[DataText]) -> list[Entry]:
+    """What an export of `lang` holds: every UI label of the default language, then every data text
+    of `texts` (the project's, from `data_texts`)."""
     program = project.program
     default = program.default_language
-    source_file = f"locales/{default}.yml"
+    labels = read_labels(project.root, default, Report())  # the default's problems are check's to report
     placeholders = required_labels(program)
     own = project.locales[lang].own
     found = [
         Entry(
-            f"{source_file}:{key}",
+            f"{labels.path}:{key}",
             text,
             project.locales[lang].strings[key] if key in own else "",
-            source_file,
-            line,
+            labels.path,
+            labels.lines[key],
             False,
             bool(placeholders.get(key)),
         )
-        for key, (text, line) in _labels(project.root / source_file).items()
+        for key, text in labels.strings.items()
         if text  # an empty msgid is a PO file's header
     ]
-    for field in data_texts(project.root, program.languages, default):
+    for field in texts:
         if not field.texts.get(default):
             continue
         state = field.state(lang)
@@ -94,27 +95,10 @@ def entries(project: Project, lang: str) -> list[Entry]:
     return found
 
 
-def _labels(path: Path) -> dict[str, tuple[str, int]]:
-    """A locale file's labels by dotted key, with their lines."""
-    found: dict[str, tuple[str, int]] = {}
-
-    def walk(node: Node, prefix: str) -> None:
-        if isinstance(node, MappingNode):
-            for key, value in node.value:
-                if isinstance(value, ScalarNode):
-                    found[f"{prefix}{key.value}"] = (value.value, value.start_mark.line + 1)
-                else:
-                    walk(value, f"{prefix}{key.value}.")
-
-    root = compose(path.read_text(encoding="utf-8"))
-    if root is not None:
-        walk(root, "")
-    return found
-
-
 def export(project: Project, lang: str, form: str) -> bytes:
     """The export of `lang` as a PO or XLIFF file; the same inputs give the same bytes."""
-    found = entries(project, lang)
+    program = project.program
+    found = entries(project, lang, data_texts(project.root, program.languages, program.default_language))
     return _po(project, lang, found) if form == "po" else _xliff(project, lang, found)
 
 
@@ -215,7 +199,7 @@ def _read_xliff(data: bytes, shown: str, report: Report) -> tuple[str, list[Tran
     for unit in file.iter(f"{{{XLIFF}}}trans-unit"):
         context = unit.get("resname") or unit.get("id") or ""
         target = unit.find(f"{{{XLIFF}}}target")
-        at = text.find(f'id="{_attribute(unit.get("id") or "")}"')
+        at = text.find(f'id="{escape(unit.get("id") or "", {chr(34): "&quot;"})}"')
         state = target.get("state", "translated") if target is not None else "new"
         found.append(
             Translated(
@@ -227,10 +211,6 @@ def _read_xliff(data: bytes, shown: str, report: Report) -> tuple[str, list[Tran
             )
         )
     return str(file.get("target-language")), found
-
-
-def _attribute(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # What a translation must keep exactly as its source has it: builder placeholders, link targets,
@@ -260,8 +240,9 @@ def import_translations(project: Project, path: Path, shown: str, report: Report
     if lang not in program.languages or lang == program.default_language:
         report.error(shown, 1, "import-language", f"'{lang}' is not a translated language of the program")
         return None
-    known = {entry.context: entry for entry in entries(project, lang)}
-    fields = {field.where: field for field in data_texts(project.root, program.languages, program.default_language)}
+    texts = data_texts(project.root, program.languages, program.default_language)
+    known = {entry.context: entry for entry in entries(project, lang, texts)}
+    fields = {field.where: field for field in texts}
     edits: dict[str, str] = {}
     changes: list[Change] = []
     vouched: dict[tuple[str, KeyPath], set[KeyPath]] = {}  # the data texts of each field translated from today's source

@@ -210,6 +210,7 @@ def babel_locale(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+@functools.cache
 def text_direction(lang: str) -> str:
     """How a language is written, for `dir`: `ltr` or `rtl` (Babel knows)."""
     from babel import Locale

@@ -49,7 +49,10 @@ def child(node: Node, part: str | int) -> tuple[Node, Node] | None:
 def set_value(text: str, path: KeyPath, value: Value, before: str | None = None) -> str:
     """`text` with the value at `path` set; a missing last key (or missing mappings on the way) is added,
     as its mapping's last entry or in front of the key `before` there."""
-    node = compose(text)
+    try:
+        node = compose(text)
+    except yaml.YAMLError as exc:
+        raise EditError(f"the file is not valid YAML ({exc.__class__.__name__})") from exc
     if not isinstance(node, (MappingNode, SequenceNode)) or not path:
         raise EditError("expected a mapping or a list at the top of the file")
     for depth, part in enumerate(path):
@@ -85,25 +88,25 @@ def _add_key(text: str, mapping: MappingNode, key: str, value: Value, before: st
     ahead = child(mapping, before) if before else None
     if ahead is not None and mapping.flow_style:
         at = ahead[0].start_mark.index
-        return text[:at] + f"{_key(key, inline=True)}: {_render(value, 0, inline=True)}, " + text[at:]
+        return text[:at] + f"{_scalar(key, inline=True)}: {_render(value, 0, inline=True)}, " + text[at:]
     if ahead is not None:
         column = ahead[0].start_mark.column
         at = ahead[0].start_mark.index - column
         if text[at : at + column].strip() == "":  # the key starts its line
-            return text[:at] + f"{' ' * column}{_key(key)}:{_after_key(value, column)}\n" + text[at:]
+            return text[:at] + f"{' ' * column}{_scalar(key)}:{_after_key(value, column)}\n" + text[at:]
     if mapping.flow_style:
         close = mapping.end_mark.index - 1
         if text[close] != "}":
             raise EditError(f"cannot add '{key}' to the mapping at line {mapping.start_mark.line + 1}")
         separator = ", " if mapping.value else ""
-        return text[:close] + f"{separator}{_key(key, inline=True)}: {_render(value, 0, inline=True)}" + text[close:]
+        return text[:close] + f"{separator}{_scalar(key, inline=True)}: {_render(value, 0, inline=True)}" + text[close:]
     if not mapping.value:
         raise EditError(f"cannot add '{key}' to the empty mapping at line {mapping.start_mark.line + 1}")
     column = mapping.value[0][0].start_mark.column
     last = _content_end(text, mapping.value[-1][1])
     line_end = text.find("\n", last)
     line_end = len(text) if line_end == -1 else line_end
-    entry = f"{' ' * column}{_key(key)}:{_after_key(value, column)}"
+    entry = f"{' ' * column}{_scalar(key)}:{_after_key(value, column)}"
     return text[:line_end] + "\n" + entry + text[line_end:]
 
 
@@ -124,7 +127,7 @@ def _after_key(value: Value, column: int) -> str:
     """What follows `key:`: ` text`, or nested keys on the lines below."""
     if isinstance(value, _Keys):
         inner = column + 2
-        return "".join(f"\n{' ' * inner}{_key(k)}:{_after_key(v, inner)}" for k, v in value.items())
+        return "".join(f"\n{' ' * inner}{_scalar(k)}:{_after_key(v, inner)}" for k, v in value.items())
     return " " + _render(value, column + 2)
 
 
@@ -134,7 +137,7 @@ class _Keys(dict[str, Any]):
 
 def _render(value: Value, indent: int, inline: bool = False) -> str:
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_key(k, inline=True)}: {_render(v, indent, inline=True)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{_scalar(k, inline=True)}: {_render(v, indent, inline=True)}" for k, v in value.items()) + "}"
     if "\n" in value.strip("\n") and not inline:
         chomp = "" if value.endswith("\n") else "-"
         lines = value.rstrip("\n").split("\n")
@@ -152,10 +155,6 @@ def _scalar(value: str, inline: bool = False) -> str:
         except yaml.YAMLError:
             pass
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted text
-
-
-def _key(key: str, inline: bool = False) -> str:
-    return _scalar(key, inline)
 
 
 def _verify(edited: str, path: KeyPath, value: Value) -> None:

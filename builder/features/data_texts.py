@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..core.schema import STAMP_KEY
@@ -79,7 +80,7 @@ def data_texts(root: Path, languages: tuple[str, ...], default: str) -> list[Dat
     for path in data_files(root):
         try:
             node = compose(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError):
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError):
             continue
         if node is not None:
             found.extend(_walk(path.relative_to(root).as_posix(), node, (), None, set(languages), default))
@@ -136,10 +137,13 @@ def _stamps(node: Node | None) -> dict[str, str]:
 
 def stamp_texts(text: str, fields: list[DataText], languages: tuple[str, ...], default: str) -> str:
     """A data file's text with every translation of `fields` in `languages` stamped as current."""
+    translated: dict[KeyPath, set[str]] = {}  # by field: a group's entries share one stamp
     for field in fields:
-        stamps = dict(field.stamps)
-        digest = text_hash(field.source)
-        stamps.update({lang: digest for lang in languages if lang in field.texts and lang != default})
+        translated.setdefault(field.path, set()).update(lang for lang in languages if lang in field.texts and lang != default)
+    first = {field.path: field for field in reversed(fields)}
+    for path, stamped in translated.items():
+        field = first[path]
+        stamps = {**field.stamps, **dict.fromkeys(stamped, text_hash(field.source))}
         text = with_stamps(text, field, stamps, languages)
     return text
 

@@ -153,7 +153,7 @@ def required_labels(program: Program) -> dict[str, tuple[str, ...]]:
 
 
 @dataclass
-class _File:
+class LabelFile:
     path: str
     strings: dict[str, str]
     lines: dict[str, int]
@@ -162,7 +162,7 @@ class _File:
 
 def load_locales(root: Path, program: Program, report: Report) -> dict[str, Locale]:
     """Read every language's labels; a missing label falls back to the default language's (a warning)."""
-    files = {lang: _read_labels(root, lang, report) for lang in program.languages}
+    files = {lang: read_labels(root, lang, report) for lang in program.languages}
     needed = required_labels(program)
     defaults = files[program.default_language]
     locales = {}
@@ -187,11 +187,12 @@ def load_locales(root: Path, program: Program, report: Report) -> dict[str, Loca
     return locales
 
 
-def _read_labels(root: Path, lang: str, report: Report) -> _File:
+def read_labels(root: Path, lang: str, report: Report) -> LabelFile:
+    """One language's labels by dotted key, with the line of each."""
     path = f"locales/{lang}.yml"
     text = read_text(root / path, path, report)
     data = load_yaml(text, path, report) if text is not None else None
-    file = _File(path, {}, {}, data.line if isinstance(data, YamlMap) else 1)
+    file = LabelFile(path, {}, {}, data.line if isinstance(data, YamlMap) else 1)
     if isinstance(data, YamlMap):
         _flatten(data, "", file, report)
     elif data is not None:
@@ -199,7 +200,7 @@ def _read_labels(root: Path, lang: str, report: Report) -> _File:
     return file
 
 
-def _flatten(data: YamlMap, prefix: str, file: _File, report: Report) -> None:
+def _flatten(data: YamlMap, prefix: str, file: LabelFile, report: Report) -> None:
     for key, value in data.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, YamlMap):
@@ -211,7 +212,7 @@ def _flatten(data: YamlMap, prefix: str, file: _File, report: Report) -> None:
             report.error(file.path, data.line_of(key), "schema-type", f"{dotted}: expected a text, got {describe(value)}")
 
 
-def _placeholders_ok(file: _File, key: str, value: str, allowed: tuple[str, ...], report: Report) -> bool:
+def _placeholders_ok(file: LabelFile, key: str, value: str, allowed: tuple[str, ...], report: Report) -> bool:
     """A label's `{placeholders}` must be well formed and among those the builder fills in."""
     try:
         fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
